@@ -1,0 +1,30 @@
+import {z} from "zod";
+
+/** How raw files are read. Column types are declared here, never sniffed from the data. */
+export const ingestSettings = z
+  .object({
+    /** Order of day and month in dates written like 03/04/2024 ("dmy", "mdy" or "ymd"). */
+    dateOrder: z.enum(["dmy", "mdy", "ymd"]).default("ymd"),
+    /** IANA zone used for timestamps written without an offset (Olist: America/Sao_Paulo). */
+    timeZone: z.string().default("UTC"),
+    /** Decimal separator used in money columns ("." or ","). */
+    decimalSeparator: z.enum([".", ","]).default("."),
+    /** Currency assumed when an order has none (ISO 4217). */
+    currency: z.string().length(3).default("CNY"),
+  })
+  .strict()
+  .prefault({});
+
+/** Money conversion for reports that compare currencies. */
+export const moneySettings = z
+  .object({
+    /** Currency in which cross-currency figures are reported. */
+    reportingCurrency: z.string().length(3).default("USD"),
+    /**
+     * Units of the reporting currency per unit of each other currency, e.g. {"CNY": 0.14}.
+     * A drop with several currencies and no rate for one of them stops with a message.
+     */
+    rates: z.record(z.string().length(3), z.number().positive()).default({}),
+  })
+  .strict()
+  .prefault({});
