@@ -1,0 +1,16 @@
+import {dropAdapter} from "../ingest.js";
+import type {Adapter} from "./types.js";
+
+/** Every input format `--format` accepts, by name. */
+export const ADAPTERS: Record<string, Adapter> = {
+  drop: dropAdapter,
+};
+
+/** The adapter for a --format value. @throws Error listing the known formats. */
+export function adapterFor(format: string): Adapter {
+  const adapter = ADAPTERS[format];
+  if (!adapter) {
+    throw new Error(`unknown --format ${JSON.stringify(format)}; known: ${Object.keys(ADAPTERS).join(", ")}`);
+  }
+  return adapter;
+}
