@@ -1,9 +1,11 @@
 import {dropAdapter} from "../ingest.js";
+import {onlineRetailAdapter} from "./online-retail.js";
 import type {Adapter} from "./types.js";
 
 /** Every input format `--format` accepts, by name. */
 export const ADAPTERS: Record<string, Adapter> = {
   drop: dropAdapter,
+  "online-retail": onlineRetailAdapter,
 };
 
 /** The adapter for a --format value. @throws Error listing the known formats. */
