@@ -1,4 +1,5 @@
 import {dropAdapter} from "../ingest.js";
+import {olistAdapter} from "./olist.js";
 import {onlineRetailAdapter} from "./online-retail.js";
 import type {Adapter} from "./types.js";
 
@@ -6,6 +7,7 @@ import type {Adapter} from "./types.js";
 export const ADAPTERS: Record<string, Adapter> = {
   drop: dropAdapter,
   "online-retail": onlineRetailAdapter,
+  olist: olistAdapter,
 };
 
 /** The adapter for a --format value. @throws Error listing the known formats. */
