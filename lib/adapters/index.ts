@@ -2,12 +2,14 @@ import {dropAdapter} from "../ingest.js";
 import {olistAdapter} from "./olist.js";
 import {onlineRetailAdapter} from "./online-retail.js";
 import type {Adapter} from "./types.js";
+import {whatsappWebhooksAdapter} from "./whatsapp-webhooks.js";
 
 /** Every input format `--format` accepts, by name. */
 export const ADAPTERS: Record<string, Adapter> = {
   drop: dropAdapter,
   "online-retail": onlineRetailAdapter,
   olist: olistAdapter,
+  "whatsapp-webhooks": whatsappWebhooksAdapter,
 };
 
 /** The adapter for a --format value. @throws Error listing the known formats. */
