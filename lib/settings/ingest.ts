@@ -11,6 +11,11 @@ export const ingestSettings = z
     decimalSeparator: z.enum([".", ","]).default("."),
     /** Currency assumed when an order has none (ISO 4217). */
     currency: z.string().length(3).default("CNY"),
+    /**
+     * The shop's own name as it appears as sender in WhatsApp chat exports; its messages are
+     * outbound. Empty: the author of the "created group" line, else every sender is a customer.
+     */
+    chatOwner: z.string().default(""),
   })
   .strict()
   .prefault({});

@@ -1,0 +1,19 @@
+import type {Command} from "commander";
+import {buildSite} from "../site.js";
+import {timed} from "../progress.js";
+import {prepareWarehouse, withDataOptions, type DataOptions} from "./common.js";
+
+export function registerBuild(program: Command): void {
+  withDataOptions(program.command("build"))
+    .description("ingest a drop (default: the bundled sample) and build the report site into dist/")
+    .option("--no-site", "update the warehouse only; skip the site build")
+    .action(async (options: DataOptions & {site: boolean}) => {
+      const started = performance.now();
+      const {warehouse, asOf, log} = await prepareWarehouse(
+        {...options, drop: options.drop, fresh: options.fresh},
+        "build",
+      );
+      if (options.site) await timed(log, "site build", () => buildSite(warehouse));
+      log(`as of ${asOf}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    });
+}

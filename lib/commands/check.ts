@@ -1,0 +1,39 @@
+import type {Command} from "commander";
+import {adapterFor} from "../adapters/index.js";
+import {closeDatabase, openDatabase} from "../duckdb.js";
+import {ingest} from "../ingest.js";
+import {loadSettings} from "../settings/index.js";
+
+export function registerCheck(program: Command): void {
+  program
+    .command("check <dir>")
+    .description("validate a drop without building: rows read and rejected per file and reason")
+    .option("--format <format>", "input format (see build --help)", "drop")
+    .option("--settings <file>", "settings file")
+    .action(async (dir: string, options: {format: string; settings?: string}) => {
+      const settings = loadSettings(options.settings);
+      const db = await openDatabase(":memory:");
+      try {
+        const report = await ingest(db.connection, adapterFor(options.format), dir, settings);
+        const lines = [`as of ${report.asOf}`, "", "file\ttable\trows read\trejected"];
+        let unusable = 0;
+        for (const file of report.files) {
+          const rejected = report.rejectsByReason
+            .filter((r) => r.file === file.file)
+            .reduce((sum, r) => sum + r.rows, 0);
+          if (file.rows > 0 && rejected >= file.rows) unusable += 1;
+          lines.push(`${file.file}\t${file.table}\t${file.rows}\t${rejected}`);
+        }
+        if (report.rejectsByReason.length > 0) {
+          lines.push("", "rejected rows by file, column and reason:");
+          for (const r of report.rejectsByReason) lines.push(`  ${r.file}\t${r.column}\t${r.rows}\t${r.reason}`);
+        }
+        process.stdout.write(`${lines.join("\n")}\n`);
+        if (unusable > 0) {
+          throw new Error(`check: ${unusable} file(s) had no usable row`);
+        }
+      } finally {
+        closeDatabase(db);
+      }
+    });
+}

@@ -1,0 +1,13 @@
+import type {Command} from "commander";
+import {registerBuild} from "./build.js";
+import {registerCheck} from "./check.js";
+import {registerSample} from "./sample.js";
+import {registerTags} from "./tags.js";
+
+/** Every tagbook command; each file registers one (analyses add theirs here). */
+export const COMMANDS: ((program: Command) => void)[] = [
+  registerBuild,
+  registerCheck,
+  registerSample,
+  registerTags,
+];

@@ -1,0 +1,30 @@
+import {spawn} from "node:child_process";
+import {rmSync} from "node:fs";
+import {createRequire} from "node:module";
+import {dirname, join, resolve} from "node:path";
+import {fileURLToPath} from "node:url";
+
+/** The project root (where observablehq.config.ts lives), whatever the working directory. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * Builds the static site into dist/ (TAGBOOK_DIST names another folder) from the warehouse.
+ *
+ * Framework reuses a cached loader output whenever one exists, whatever its age, so a new drop
+ * would otherwise leave the pages showing the old data. The cache is cleared before every build;
+ * each loader then reads the warehouse named by TAGBOOK_WAREHOUSE.
+ */
+export async function buildSite(warehouse: string): Promise<void> {
+  rmSync(join(PROJECT_ROOT, "src/.observablehq/cache"), {recursive: true, force: true});
+  const require = createRequire(import.meta.url);
+  const cli = join(dirname(require.resolve("@observablehq/framework/package.json")), "dist/bin/observable.js");
+  await new Promise<void>((done, fail) => {
+    const child = spawn(process.execPath, [cli, "build"], {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: {...process.env, TAGBOOK_WAREHOUSE: resolve(warehouse)},
+    });
+    child.on("error", fail);
+    child.on("exit", (code) => (code === 0 ? done() : fail(new Error(`site build failed (exit code ${code})`))));
+  });
+}

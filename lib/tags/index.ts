@@ -1,0 +1,68 @@
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {run} from "../duckdb.js";
+import type {Settings} from "../settings/index.js";
+import {computeBasics} from "./basics.js";
+import {computeFacts, tagFamilies} from "./families.js";
+
+/**
+ * A producer of extra tag families (spend tiers, send-slot tags, follow-up colours). It runs after
+ * customer_facts and the basic tags exist, and inserts rows into the temp table
+ * new_tags(customer_id, family, tag, reason).
+ */
+export type TagProducer = (connection: DuckDBConnection, asOf: string, settings: Settings) => Promise<void>;
+
+/** Families computed by the analyses, in order; spend tiers come first since triggers use them. */
+export const TAG_PRODUCERS: TagProducer[] = [];
+
+/**
+ * Recomputes every tag as of a date and stores it as that date's snapshot in tag_snapshots,
+ * with the customers who entered or left each tag since the previous snapshot in tag_changes.
+ *
+ * A tag's `since` is the as-of date of the first consecutive snapshot that holds it, so a tag
+ * kept from the previous drop keeps its date. Recomputing the same drop replaces its snapshot
+ * with identical rows.
+ */
+export async function computeTags(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+  const label = `tags as of ${asOf}`;
+  await computeBasics(connection, asOf, settings);
+  await computeFacts(connection, asOf, settings);
+  await run(
+    connection,
+    "CREATE OR REPLACE TEMP TABLE new_tags (customer_id VARCHAR, family VARCHAR, tag VARCHAR, reason VARCHAR)",
+    label,
+  );
+  for (const produce of TAG_PRODUCERS) await produce(connection, asOf, settings);
+  await tagFamilies(connection, asOf, settings);
+
+  const params = {asOf};
+  await run(connection, "DELETE FROM tag_snapshots WHERE as_of = CAST($asOf AS DATE)", label, params);
+  await run(connection, "DELETE FROM tag_changes WHERE as_of = CAST($asOf AS DATE)", label, params);
+  await run(
+    connection,
+    `INSERT INTO tag_snapshots
+     WITH previous AS (
+       SELECT * FROM tag_snapshots
+       WHERE as_of = (SELECT max(as_of) FROM tag_snapshots WHERE as_of < CAST($asOf AS DATE)))
+     SELECT CAST($asOf AS DATE), n.customer_id, n.family, n.tag, any_value(n.reason),
+            coalesce(any_value(p.since), CAST($asOf AS DATE))
+     FROM new_tags n LEFT JOIN previous p USING (customer_id, family, tag)
+     GROUP BY n.customer_id, n.family, n.tag`,
+    label,
+    params,
+  );
+  await run(
+    connection,
+    `INSERT INTO tag_changes
+     WITH prev_date AS (SELECT max(as_of) AS d FROM tag_snapshots WHERE as_of < CAST($asOf AS DATE)),
+     previous AS (SELECT customer_id, family, tag FROM tag_snapshots WHERE as_of = (SELECT d FROM prev_date)),
+     current AS (SELECT customer_id, family, tag FROM tag_snapshots WHERE as_of = CAST($asOf AS DATE))
+     SELECT CAST($asOf AS DATE), (SELECT d FROM prev_date), family, tag, customer_id, 'entered'
+     FROM (SELECT * FROM current EXCEPT SELECT * FROM previous)
+     WHERE (SELECT d FROM prev_date) IS NOT NULL
+     UNION ALL
+     SELECT CAST($asOf AS DATE), (SELECT d FROM prev_date), family, tag, customer_id, 'left'
+     FROM (SELECT * FROM previous EXCEPT SELECT * FROM current)`,
+    label,
+    params,
+  );
+}
