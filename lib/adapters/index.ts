@@ -2,6 +2,7 @@ import {dropAdapter} from "../ingest.js";
 import {olistAdapter} from "./olist.js";
 import {onlineRetailAdapter} from "./online-retail.js";
 import type {Adapter} from "./types.js";
+import {whatsappChatAdapter} from "./whatsapp-chat.js";
 import {whatsappWebhooksAdapter} from "./whatsapp-webhooks.js";
 
 /** Every input format `--format` accepts, by name. */
@@ -10,6 +11,7 @@ export const ADAPTERS: Record<string, Adapter> = {
   "online-retail": onlineRetailAdapter,
   olist: olistAdapter,
   "whatsapp-webhooks": whatsappWebhooksAdapter,
+  "whatsapp-chat": whatsappChatAdapter,
 };
 
 /** The adapter for a --format value. @throws Error listing the known formats. */
