@@ -1,7 +1,5 @@
 import type {Command} from "commander";
 import {stderrLog} from "../progress.js";
-import {generateSample} from "../sample.js";
-import {generateSampleDrops} from "../sample-drops.js";
 import {SAMPLE_DIR} from "./common.js";
 
 export function registerSample(program: Command): void {
@@ -14,6 +12,8 @@ export function registerSample(program: Command): void {
     .option("--as-of <date>", "as-of date of the drop")
     .action(async (options: {out: string; size?: string; seed: string; asOf?: string}) => {
       const log = stderrLog("sample");
+      const {generateSample} = await import("../sample.js");
+      const {generateSampleDrops} = await import("../sample-drops.js");
       if (!options.size && !options.asOf) return generateSampleDrops(options.out, log);
       const size = (options.size ?? "tiny") as "tiny" | "small" | "medium" | "large";
       if (!["tiny", "small", "medium", "large"].includes(size)) {
