@@ -65,14 +65,22 @@ export const dropAdapter: Adapter = {
   },
 };
 
-function reader(path: string): string {
+let csvScans = 0;
+
+function reader(path: string, errorsTable?: string): string {
   const ext = extname(path).toLowerCase();
   if (ext === ".parquet") return `read_parquet(${sqlString(path)})`;
   if (ext === ".jsonl" || ext === ".ndjson") {
     return `read_json(${sqlString(path)}, format = 'newline_delimited', records = true)`;
   }
-  // Header and delimiter are found by DuckDB, but every column stays text (all_varchar).
-  return `read_csv(${sqlString(path)}, header = true, all_varchar = true, strict_mode = false)`;
+  // The dialect is declared (RFC 4180: comma or tab, double quotes) and every column stays text.
+  // Malformed lines (too few or too many fields) are not fatal: DuckDB sets them aside in an
+  // errors table, and they become rejects with their line number.
+  const delim = ext === ".tsv" ? "\t" : ",";
+  const errors = errorsTable
+    ? `, store_rejects = true, rejects_table = '${errorsTable}', rejects_scan = '${errorsTable}_scan'`
+    : ", ignore_errors = true";
+  return `read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = '${delim}', quote = '"', escape = '"'${errors})`;
 }
 
 async function stageFile(
@@ -81,10 +89,12 @@ async function stageFile(
   file: string,
   table: DropTable,
 ): Promise<number> {
-  const source = reader(path);
+  const isCsv = [".csv", ".tsv", ".txt"].includes(extname(path).toLowerCase());
+  const errorsTable = isCsv ? `csv_errors_${++csvScans}` : undefined;
+  const source = reader(path, errorsTable);
   const described = await queryRows<{column_name: string}>(
     connection,
-    `DESCRIBE SELECT * FROM ${source}`,
+    `DESCRIBE SELECT * FROM ${reader(path)}`,
     `drop: ${file}`,
   );
   // Header names are matched after trimming and lower-casing; a BOM never reaches them.
@@ -102,17 +112,48 @@ async function stageFile(
   const select = contractColumns(table)
     .filter((c) => present.has(c))
     .map((c) => `CAST("${present.get(c)!.replaceAll('"', '""')}" AS VARCHAR) AS "${c}"`);
-  // Line numbers count the header as line 1 (CSV); for Parquet and JSON Lines they are row numbers.
-  const headerLines = extname(path).toLowerCase() === ".csv" || extname(path) === ".tsv" ? 1 : 0;
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE staged_file AS
+     SELECT ${select.join(", ")}, row_number() OVER () AS _row FROM ${source}`,
+    `drop: ${file}`,
+  );
+
+  // Line numbers: a CSV's header is line 1, and the lines DuckDB set aside are skipped when
+  // numbering the rows it read (a quoted field spanning lines still counts as one line).
+  // Parquet and JSON Lines rows are numbered from 1.
+  let lineOf = `s._row + ${isCsv ? 1 : 0}`;
+  if (errorsTable) {
+    await run(
+      connection,
+      `INSERT INTO raw_rejects
+       SELECT ${sqlString(file)}, line, coalesce(column_name, ''), csv_line,
+              'malformed CSV line: ' || lower(error_message), to_json({'csv_line': csv_line})
+       FROM ${errorsTable}`,
+      `drop: ${file}`,
+    );
+    lineOf = `m.l`;
+    await run(
+      connection,
+      `CREATE OR REPLACE TEMP TABLE line_map AS
+       SELECT l, row_number() OVER (ORDER BY l) AS n
+       FROM range(2, 2 + (SELECT count(*) FROM staged_file) + (SELECT count(*) FROM ${errorsTable})) t(l)
+       WHERE l NOT IN (SELECT line FROM ${errorsTable})`,
+      `drop: ${file}`,
+    );
+  }
+  const columns = contractColumns(table).filter((c) => present.has(c)).map((c) => `s."${c}"`);
   await run(
     connection,
     `INSERT INTO raw_${table} BY NAME
-     SELECT ${select.join(", ")}, ${sqlString(file)} AS _file,
-            row_number() OVER () + ${headerLines} AS _line
-     FROM ${source}`,
+     SELECT ${columns.join(", ")}, ${sqlString(file)} AS _file, ${lineOf} AS _line
+     FROM staged_file s ${errorsTable ? "JOIN line_map m ON m.n = s._row" : ""}`,
     `drop: ${file}`,
   );
-  return queryNumber(connection, `SELECT count(*) FROM raw_${table} WHERE _file = $f`, file, {f: file});
+  const malformed = errorsTable
+    ? await queryNumber(connection, `SELECT count(*) FROM ${errorsTable}`, `drop: ${file}`)
+    : 0;
+  return malformed + (await queryNumber(connection, "SELECT count(*) FROM staged_file", `drop: ${file}`));
 }
 
 /** SQL for a trimmed, empty-as-NULL text column. */
