@@ -49,14 +49,18 @@ async function stageFile(connection: DuckDBConnection, input: string, key: Olist
   if (!existsSync(path)) throw new Error(`olist: ${input} has no ${file}`);
 
   // all_varchar keeps zip prefixes such as "01007" and ids as written; DuckDB drops the BOM.
-  const source = `read_csv(${sqlString(path)}, header = true, all_varchar = true, strict_mode = false)`;
+  const source =
+    `read_csv(${sqlString(path)}, header = true, all_varchar = true, strict_mode = false)`;
   const described = await queryRows<{column_name: string}>(
     connection,
     `DESCRIBE SELECT * FROM ${source}`,
     `olist: ${file}`,
   );
   const present = new Map(
-    described.map((d) => [d.column_name.replace(/^\uFEFF/, "").trim().toLowerCase(), d.column_name]),
+    described.map((d) => [
+      d.column_name.replace(/^\uFEFF/, "").trim().toLowerCase(),
+      d.column_name,
+    ]),
   );
   const missing = columns.filter((c) => !present.has(c));
   if (missing.length > 0) {
@@ -65,7 +69,9 @@ async function stageFile(connection: DuckDBConnection, input: string, key: Olist
         `found: ${[...present.keys()].join(", ")}`,
     );
   }
-  const select = columns.map((c) => `nullif(trim("${present.get(c)!.replaceAll('"', '""')}"), '') AS ${c}`);
+  const select = columns.map(
+    (c) => `nullif(trim("${present.get(c)!.replaceAll('"', '""')}"), '') AS ${c}`,
+  );
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE olist_${key} AS
@@ -126,8 +132,8 @@ async function stageOrders(connection: DuckDBConnection): Promise<void> {
               count(*) FILTER (WHERE try_cast(payment_value AS DECIMAL(18,2)) IS NULL) AS bad
        FROM olist_payments GROUP BY order_id
      ), priced AS (
-       SELECT order_id, sum(try_cast(price AS DECIMAL(18,2)) + try_cast(freight_value AS DECIMAL(18,2)))
-              AS priced
+       SELECT order_id,
+         sum(try_cast(price AS DECIMAL(18,2)) + try_cast(freight_value AS DECIMAL(18,2))) AS priced
        FROM olist_items GROUP BY order_id
      )
      SELECT o.*, c.customer_unique_id,
@@ -135,8 +141,8 @@ async function stageOrders(connection: DuckDBConnection): Promise<void> {
        CASE WHEN p.bad > 0 THEN NULL ELSE coalesce(p.paid, i.priced) END AS amount,
        p.bad
      FROM olist_orders o
-     LEFT JOIN (SELECT DISTINCT ON (customer_id) * FROM olist_customers ORDER BY customer_id, _line) c
-       USING (customer_id)
+     LEFT JOIN (SELECT DISTINCT ON (customer_id) * FROM olist_customers
+                ORDER BY customer_id, _line) c USING (customer_id)
      LEFT JOIN paid p USING (order_id)
      LEFT JOIN priced i USING (order_id)`,
     "olist: orders",
@@ -145,7 +151,8 @@ async function stageOrders(connection: DuckDBConnection): Promise<void> {
     connection,
     `CREATE OR REPLACE TEMP TABLE olist_checked AS
      SELECT *, CASE
-       WHEN order_id IS NULL THEN {'column': 'order_id', 'value': order_id, 'reason': 'missing order_id'}
+       WHEN order_id IS NULL
+         THEN {'column': 'order_id', 'value': order_id, 'reason': 'missing order_id'}
        WHEN customer_unique_id IS NULL
          THEN {'column': 'customer_id', 'value': customer_id,
                'reason': 'customer_id not found in olist_customers_dataset.csv'}
@@ -154,7 +161,8 @@ async function stageOrders(connection: DuckDBConnection): Promise<void> {
                'reason': 'order_purchase_timestamp is not YYYY-MM-DD HH:MM:SS'}
        WHEN bad > 0
          THEN {'column': 'payment_value', 'value': order_id,
-               'reason': 'a payment_value of this order in olist_order_payments_dataset.csv is not a number'}
+               'reason': 'a payment_value of this order in '
+                         || 'olist_order_payments_dataset.csv is not a number'}
        WHEN amount IS NULL
          THEN {'column': 'amount', 'value': order_id,
                'reason': 'order has no payment and no item rows, so it has no amount'}

@@ -5,7 +5,7 @@ import countriesAndTimezones from "countries-and-timezones";
 import {queryNumber, queryRows, run, sqlString} from "../duckdb.js";
 import type {Adapter, StagedFile} from "./types.js";
 
-/** The columns of the UCI layout this adapter reads (Revenue and Month, when present, are ignored). */
+/** The columns of the UCI layout read here (Revenue and Month, when present, are ignored). */
 const COLUMNS = {
   invoice: "InvoiceNo",
   stock_code: "StockCode",
@@ -75,14 +75,18 @@ async function stageLines(
 ): Promise<number> {
   // Every field is text (all_varchar): CustomerID must stay "17850.0" or "NA" to be judged here,
   // and InvoiceNo "C536379" must not make the sniffer guess a type per file.
-  const source = `read_csv(${sqlString(path)}, header = true, all_varchar = true, strict_mode = false)`;
+  const source =
+    `read_csv(${sqlString(path)}, header = true, all_varchar = true, strict_mode = false)`;
   const described = await queryRows<{column_name: string}>(
     connection,
     `DESCRIBE SELECT * FROM ${source}`,
     `online-retail: ${file}`,
   );
   const present = new Map(
-    described.map((d) => [d.column_name.replace(/^\uFEFF/, "").trim().toLowerCase(), d.column_name]),
+    described.map((d) => [
+      d.column_name.replace(/^\uFEFF/, "").trim().toLowerCase(),
+      d.column_name,
+    ]),
   );
   const missing = Object.values(COLUMNS).filter((c) => !present.has(c.toLowerCase()));
   if (missing.length > 0) {
@@ -103,7 +107,8 @@ async function stageLines(
      FROM ${source}`,
     `online-retail: ${file}`,
   );
-  return queryNumber(connection, "SELECT count(*) FROM ort_lines WHERE _file = $f", file, {f: file});
+  const sql = "SELECT count(*) FROM ort_lines WHERE _file = $f";
+  return queryNumber(connection, sql, `online-retail: ${file}`, {f: file});
 }
 
 /**
@@ -166,12 +171,15 @@ async function typeLines(connection: DuckDBConnection): Promise<void> {
      )
      SELECT *,
        CASE
-         WHEN customer_id IS NULL THEN {'column': 'CustomerID', 'value': customer, 'reason': 'no customer id'}
-         WHEN invoice_no IS NULL THEN {'column': 'InvoiceNo', 'value': invoice, 'reason': 'no invoice number'}
+         WHEN customer_id IS NULL
+           THEN {'column': 'CustomerID', 'value': customer, 'reason': 'no customer id'}
+         WHEN invoice_no IS NULL
+           THEN {'column': 'InvoiceNo', 'value': invoice, 'reason': 'no invoice number'}
          WHEN nullif(trim(stock_code), '') IS NULL
            THEN {'column': 'StockCode', 'value': stock_code, 'reason': 'no stock code'}
          WHEN qty IS NULL
-           THEN {'column': 'Quantity', 'value': quantity, 'reason': 'Quantity is not a whole number'}
+           THEN {'column': 'Quantity', 'value': quantity,
+                 'reason': 'Quantity is not a whole number'}
          WHEN price IS NULL
            THEN {'column': 'UnitPrice', 'value': unit_price, 'reason': 'UnitPrice is not a number'}
          WHEN local_time IS NULL
@@ -236,8 +244,9 @@ async function stageOrders(connection: DuckDBConnection): Promise<void> {
 }
 
 async function stageCustomers(connection: DuckDBConnection): Promise<void> {
-  const names = [...countryCodes()].map(([name, code]) => [name, code] as const);
-  const values = names.map(([name, code]) => `(${sqlString(name)}, ${code ? sqlString(code) : "NULL"})`);
+  const values = [...countryCodes()].map(
+    ([name, code]) => `(${sqlString(name)}, ${code ? sqlString(code) : "NULL"})`,
+  );
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE ort_countries (name VARCHAR, code VARCHAR);

@@ -16,7 +16,8 @@ import type {Adapter, StagedFile} from "./types.js";
  */
 const HEADER = new RegExp(
   "^(\\[)?(\\d{1,4})([./-])(\\d{1,2})\\3(\\d{2,4})(,)?[ \\u00a0\\u202f]+" +
-    "(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?(?:[ \\u00a0\\u202f]?([AaPp])\\.?[ \\u00a0\\u202f]?[Mm]\\.?)?" +
+    "(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?" +
+    "(?:[ \\u00a0\\u202f]?([AaPp])\\.?[ \\u00a0\\u202f]?[Mm]\\.?)?" +
     "(\\])?(?:[ \\u00a0\\u202f]+-[ \\u00a0\\u202f]+|[ \\u00a0\\u202f]+)(.*)$",
 );
 
@@ -47,7 +48,7 @@ interface Header {
   yearFirst: boolean;
   hour: number;
   minute: number;
-  second_: number;
+  secondOfMinute: number;
   rest: string;
 }
 
@@ -70,7 +71,7 @@ function parseHeader(text: string, line: number): Header | undefined {
   if (Boolean(open) !== Boolean(close)) return undefined;
   const yearFirst = a!.length === 4;
   if (!yearFirst && a!.length > 2) return undefined;
-  if (yearFirst && c!.length !== 2 && c!.length !== 1) return undefined;
+  if (yearFirst ? c!.length !== 2 : c!.length === 3) return undefined;
   let hour = Number(hh);
   if (ampm) {
     if (hour < 1 || hour > 12) return undefined;
@@ -80,14 +81,15 @@ function parseHeader(text: string, line: number): Header | undefined {
   const year = yearFirst ? Number(a) : c!.length === 2 ? 2000 + Number(c) : Number(c);
   return {
     line,
-    style: `${open ? "[" : ""}${dateSep}${yearFirst ? "ymd" : c!.length}${comma ?? ""}${ampm ? "12h" : ""}`,
+    style: [open ?? "", dateSep, yearFirst ? "ymd" : c!.length, comma ?? "", ampm ? "12h" : ""]
+      .join(""),
     first: Number(yearFirst ? b : a),
     second: Number(yearFirst ? c : b),
     year,
     yearFirst,
     hour,
     minute: Number(mm),
-    second_: Number(ss ?? 0),
+    secondOfMinute: Number(ss ?? 0),
     rest: rest!,
   };
 }
@@ -188,11 +190,11 @@ function localTime(header: Header, order: DateOrder): string | undefined {
     check.getUTCDate() === day &&
     header.hour < 24 &&
     header.minute < 60 &&
-    header.second_ < 60;
+    header.secondOfMinute < 60;
   if (!valid) return undefined;
   return (
     `${pad(header.year, 4)}-${pad(month)}-${pad(day)} ` +
-    `${pad(header.hour)}:${pad(header.minute)}:${pad(header.second_)}`
+    `${pad(header.hour)}:${pad(header.minute)}:${pad(header.secondOfMinute)}`
   );
 }
 
@@ -225,14 +227,18 @@ const ROW_COLUMNS = [
 ] as const;
 
 /** Messages, customers and rejects of one parsed file. */
-function fileRows(parsed: ParsedFile, orders: Map<string, DateOrder>, settings: Settings): ChatRow[] {
+function fileRows(
+  parsed: ParsedFile,
+  orders: Map<string, DateOrder>,
+  settings: Settings,
+): ChatRow[] {
   const {file, records} = parsed;
   const rows: ChatRow[] = [];
   const reject = (line: number, column: string, value: string, reason: string) =>
     rows.push({kind: "reject", file, line, column, value, reason});
 
   // Each record is a message (sender and text), a system line, or text before the first header.
-  const messages: {record: ChatRecord; header: Header; sender: string; text: string; at: string}[] = [];
+  const messages: {record: ChatRecord; sender: string; text: string; at: string}[] = [];
   let owner = settings.ingest.chatOwner.trim();
   for (const record of records) {
     const {header} = record;
@@ -256,7 +262,7 @@ function fileRows(parsed: ParsedFile, orders: Map<string, DateOrder>, settings: 
     }
     // Newer exports prefix unsaved contacts with "~ ".
     const sender = split[1]!.replace(/^~[\s\u00a0\u202f]*/, "").trim();
-    messages.push({record, header, sender, text: body, at});
+    messages.push({record, sender, text: body, at});
   }
 
   const customers = [...new Set(messages.map((m) => m.sender).filter((s) => s !== owner))];
@@ -282,7 +288,8 @@ function fileRows(parsed: ParsedFile, orders: Map<string, DateOrder>, settings: 
     const after = messages.slice(i + 1).find((m) => m.sender !== owner);
     const to = customers.length === 1 ? customers[0] : (before ?? after)?.sender;
     if (!to) {
-      reject(record.line, "sender", sender, "message from the chat owner in a chat with no customer");
+      const reason = "message from the chat owner in a chat with no customer";
+      reject(record.line, "sender", sender, reason);
       return;
     }
     rows.push({
@@ -307,7 +314,8 @@ function chatFiles(input: string): {path: string; file: string}[] {
 
 async function appendRows(connection: DuckDBConnection, rows: ChatRow[]): Promise<void> {
   const columns = ROW_COLUMNS.map((c) => (c === "line" ? "line BIGINT" : `${c} VARCHAR`));
-  await run(connection, `CREATE OR REPLACE TEMP TABLE chat_rows (${columns.join(", ")})`, "whatsapp-chat");
+  const sql = `CREATE OR REPLACE TEMP TABLE chat_rows (${columns.join(", ")})`;
+  await run(connection, sql, "whatsapp-chat");
   const appender = await connection.createAppender("chat_rows", "main", "temp");
   for (const row of rows) {
     const values = [
@@ -346,7 +354,8 @@ export const whatsappChatAdapter: Adapter = {
       try {
         return parseFile(readFileSync(path, "utf8").replace(/^\uFEFF/, ""), file);
       } catch (error) {
-        throw new Error(`whatsapp-chat: cannot read ${file}: ${(error as Error).message}`, {cause: error});
+        const reason = (error as Error).message;
+        throw new Error(`whatsapp-chat: cannot read ${file}: ${reason}`, {cause: error});
       }
     });
     const orders = dateOrders(parsed, settings);
@@ -371,7 +380,8 @@ export const whatsappChatAdapter: Adapter = {
     await run(
       connection,
       `INSERT INTO raw_customers BY NAME
-       SELECT customer_id, arg_min(phone, (file, line)) AS phone, arg_min(name, (file, line)) AS name,
+       SELECT customer_id, arg_min(phone, (file, line)) AS phone,
+         arg_min(name, (file, line)) AS name,
          min(file) AS _file, arg_min(line, (file, line)) AS _line
        FROM chat_rows WHERE kind = 'customer' GROUP BY customer_id ORDER BY _file, _line`,
       "whatsapp-chat: customers",

@@ -11,6 +11,8 @@ const WA_ID = /^\d{6,15}$/;
 /** Unix epoch seconds, as every Cloud API timestamp is written (a string). */
 const EPOCH_SECONDS = /^\d{9,11}$/;
 
+const EDIT_REASON = "edit or deletion of an earlier message, not a new message";
+
 /** One thing read from a webhook body, before statuses are merged per message in SQL. */
 interface WebhookEvent {
   kind: "in" | "status" | "echo" | "contact" | "item" | "reject";
@@ -64,7 +66,8 @@ function str(value: unknown): string | undefined {
 }
 
 function isWebhookBody(value: unknown): boolean {
-  return isObject(value) && (Array.isArray(value.entry) || value.object === "whatsapp_business_account");
+  if (!isObject(value)) return false;
+  return Array.isArray(value.entry) || value.object === "whatsapp_business_account";
 }
 
 /** The .json / .jsonl files of an input: the file itself or every such file in a folder. */
@@ -75,7 +78,9 @@ function inputFiles(input: string): {path: string; file: string}[] {
     .filter((name) => [".json", ".jsonl", ".ndjson"].includes(extname(name).toLowerCase()))
     .sort()
     .map((name) => ({path: join(input, name), file: name}));
-  if (files.length === 0) throw new Error(`whatsapp-webhooks: ${input} holds no .json or .jsonl files`);
+  if (files.length === 0) {
+    throw new Error(`whatsapp-webhooks: ${input} holds no .json or .jsonl files`);
+  }
   return files;
 }
 
@@ -97,7 +102,9 @@ function readBodies(path: string, file: string, rejects: WebhookEvent[]): Body[]
       return whole.map((body, i) => ({file, line: i + 1, caseKey: String(i), body}));
     }
     if (isObject(whole)) {
-      return Object.entries(whole).map(([key, body], i) => ({file, line: i + 1, caseKey: key, body}));
+      return Object.entries(whole).map(([key, body], i) => ({
+        file, line: i + 1, caseKey: key, body,
+      }));
     }
   }
 
@@ -137,7 +144,9 @@ function messageText(message: Json): string {
       return place ? `[location] ${place}` : "[location]";
     }
     case "contacts": {
-      const names = list(message.contacts).map((c) => isObject(c.name) && str(c.name.formatted_name));
+      const names = list(message.contacts).map(
+        (c) => isObject(c.name) && str(c.name.formatted_name),
+      );
       return `[contacts] ${names.filter(Boolean).join(", ")}`.trim();
     }
     case "order":
@@ -176,7 +185,8 @@ function bodyEvents({file, line, caseKey, body}: Body): WebhookEvent[] {
         const waId = str(contact.wa_id);
         const name = isObject(contact.profile) ? str(contact.profile.name) : undefined;
         if (!waId || !WA_ID.test(waId)) {
-          reject("wa_id", waId, "contact wa_id is not a phone number (placeholder or missing)", contact);
+          const reason = "contact wa_id is not a phone number (placeholder or missing)";
+          reject("wa_id", waId, reason, contact);
         } else {
           events.push({...at, kind: "contact", party: waId, name});
         }
@@ -190,7 +200,7 @@ function bodyEvents({file, line, caseKey, body}: Body): WebhookEvent[] {
         if (type === "system") {
           reject("type", type, "system notice (number or identity change), not a message", message);
         } else if (type === "edit" || type === "revoke") {
-          reject("type", type, "edit or deletion of an earlier message, not a new message", message);
+          reject("type", type, EDIT_REASON, message);
         } else if (!from || !WA_ID.test(from)) {
           reject("from", from, "sender is not a phone number (placeholder or missing)", message);
         } else if (!wamid || wamid.startsWith("<")) {
@@ -203,7 +213,8 @@ function bodyEvents({file, line, caseKey, body}: Body): WebhookEvent[] {
             for (const item of list(message.order.product_items)) {
               events.push({
                 ...at, kind: "item", wamid, sku: str(item.product_retailer_id),
-                quantity: str(item.quantity), price: str(item.item_price), currency: str(item.currency),
+                quantity: str(item.quantity), price: str(item.item_price),
+                currency: str(item.currency),
               });
             }
           }
@@ -217,7 +228,7 @@ function bodyEvents({file, line, caseKey, body}: Body): WebhookEvent[] {
         const wamid = str(echo.id);
         const type = str(echo.type) ?? "";
         if (type === "edit" || type === "revoke") {
-          reject("type", type, "edit or deletion of an earlier message, not a new message", echo);
+          reject("type", type, EDIT_REASON, echo);
         } else if (!to || !WA_ID.test(to)) {
           reject("to", to, "recipient is not a phone number (placeholder or missing)", echo);
         } else if (!wamid || wamid.startsWith("<")) {
@@ -234,9 +245,11 @@ function bodyEvents({file, line, caseKey, body}: Body): WebhookEvent[] {
         const ts = str(status.timestamp);
         const wamid = str(status.id);
         if (status.recipient_type === "group") {
-          reject("recipient_id", recipient, "status of a group message, not of a customer's", status);
+          const reason = "status of a group message, not of a customer's";
+          reject("recipient_id", recipient, reason, status);
         } else if (!recipient || !WA_ID.test(recipient)) {
-          reject("recipient_id", recipient, "recipient is not a phone number (placeholder or missing)", status);
+          const reason = "recipient is not a phone number (placeholder or missing)";
+          reject("recipient_id", recipient, reason, status);
         } else if (!wamid || wamid.startsWith("<")) {
           reject("id", wamid, "message id is a placeholder or missing", status);
         } else if (!ts || !EPOCH_SECONDS.test(ts)) {
@@ -384,7 +397,8 @@ async function stageOrders(connection: DuckDBConnection): Promise<void> {
     `INSERT INTO raw_rejects
      SELECT file, line, 'product_items', wamid,
        CASE WHEN bad > 0 THEN 'an order item has no numeric quantity or item_price'
-            ELSE 'order items are not in exactly one currency: ' || coalesce(array_to_string(currencies, ', '), 'none')
+            ELSE 'order items are not in exactly one currency: '
+                 || coalesce(array_to_string(currencies, ', '), 'none')
        END,
        to_json({'case': case_key, 'id': wamid})::VARCHAR
      FROM wh_orders WHERE bad > 0 OR len(currencies) <> 1`,
