@@ -37,7 +37,8 @@ describe("olist adapter, hand-checked folder", () => {
       ["olist_products_dataset.csv", 3],
       ["product_category_name_translation.csv", 2],
     ]);
-    expect(await q(`SELECT file, line, "column", value, reason FROM rejects ORDER BY file`)).toEqual([
+    expect(await q(`SELECT file, line, "column", value,
+      reason FROM rejects ORDER BY file`)).toEqual([
       {file: "olist_order_items_dataset.csv", line: 6, column: "order_id", value: "zz",
         reason: "order_id not found in olist_orders_dataset.csv"},
       {file: "olist_orders_dataset.csv", line: 5, column: "customer_id", value: "c9",
@@ -46,12 +47,15 @@ describe("olist adapter, hand-checked folder", () => {
     // São Paulo was at -02:00 (DST) in January 2017 and on 17 February 2018, -03:00 otherwise.
     // o3 paid 29.10 although its price + freight is 27.90: the payment is what counts.
     expect(
-      await q(`SELECT order_id, customer_id, ordered_at, CAST(amount AS VARCHAR) AS amount, currency,
+      await q(`SELECT order_id, customer_id, ordered_at, CAST(amount AS VARCHAR) AS amount,
+        currency,
                  status FROM orders ORDER BY order_id`),
     ).toEqual([
-      {order_id: "o1", customer_id: "u1", ordered_at: "2017-01-15T14:00:00.000Z", amount: "165.7500",
+      {order_id: "o1", customer_id: "u1", ordered_at: "2017-01-15T14:00:00.000Z",
+        amount: "165.7500",
         currency: "BRL", status: "paid"},
-      {order_id: "o2", customer_id: "u2", ordered_at: "2017-06-15T15:00:00.000Z", amount: "110.0000",
+      {order_id: "o2", customer_id: "u2", ordered_at: "2017-06-15T15:00:00.000Z",
+        amount: "110.0000",
         currency: "BRL", status: "cancelled"},
       {order_id: "o3", customer_id: "u1", ordered_at: "2018-02-18T00:30:00.000Z", amount: "29.1000",
         currency: "BRL", status: "paid"},
@@ -81,7 +85,8 @@ describe("olist adapter, hand-checked folder", () => {
   it("names the missing file", async () => {
     db = await openDatabase(":memory:");
     await expect(
-      ingest(db.connection, olistAdapter, "test/fixtures/adapters/online-retail", parseSettings({})),
+      ingest(db.connection, olistAdapter, "test/fixtures/adapters/online-retail",
+        parseSettings({})),
     ).rejects.toThrow(/olist: .*online-retail has no olist_orders_dataset\.csv/);
   });
 });
@@ -96,7 +101,8 @@ describeReal("olist adapter, real 4,000-order sample", () => {
 
     expect(report.files.map((f) => f.rows)).toEqual([4000, 4519, 4161, 4000, 3132, 71]);
     expect(report.rejectsByReason).toEqual([]);
-    expect(await q(`SELECT count(*) AS orders, count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+    expect(await q(`SELECT count(*) AS orders,
+      count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
                       CAST(sum(amount) AS VARCHAR) AS total FROM orders`)).toEqual([
       {orders: 4000, cancelled: 40, total: "645494.0500"},
     ]);

@@ -27,7 +27,7 @@ async function load(input: string) {
 }
 
 describe("online-retail adapter, hand-checked file", () => {
-  it("turns invoices into orders, refunds and items, and rejects rows with no customer", async () => {
+  it("turns invoices into orders, refunds and items; rejects rows with no customer", async () => {
     const {report, q} = await load(join(FIXTURES, "small.csv"));
 
     expect(report.files).toEqual([{file: "small.csv", table: "orders", rows: 8}]);
@@ -36,7 +36,8 @@ describe("online-retail adapter, hand-checked file", () => {
       {line: 9, column: "CustomerID", value: null, reason: "no customer id"},
     ]);
     expect(
-      await q(`SELECT order_id, customer_id, ordered_at, CAST(amount AS VARCHAR) AS amount, currency,
+      await q(`SELECT order_id, customer_id, ordered_at, CAST(amount AS VARCHAR) AS amount,
+        currency,
                  status FROM orders ORDER BY order_id`),
     ).toEqual([
       // GMT in December, BST (+01:00) in June and July.
@@ -53,13 +54,17 @@ describe("online-retail adapter, hand-checked file", () => {
     ]);
     // POST is not a product: it is in 536365's amount but not among its items.
     expect(
-      await q("SELECT order_id, sku, product, quantity, unit_price FROM order_items ORDER BY order_id"),
+      await q(`SELECT order_id, sku, product, quantity, unit_price FROM order_items
+               ORDER BY order_id`),
     ).toEqual([
-      {order_id: "536365", sku: "85123A", product: "WHITE HANGING HEART", quantity: 6, unit_price: 2.55},
-      {order_id: "536366", sku: "22633", product: "HAND WARMER UNION JACK", quantity: 6, unit_price: 1.85},
+      {order_id: "536365", sku: "85123A", product: "WHITE HANGING HEART", quantity: 6,
+        unit_price: 2.55},
+      {order_id: "536366", sku: "22633", product: "HAND WARMER UNION JACK", quantity: 6,
+        unit_price: 1.85},
       {order_id: "536369", sku: "21730", product: "GLASS STAR FROSTED T-LIGHT HOLDER", quantity: 4,
         unit_price: 4.25},
-      {order_id: "536369-R", sku: "21730", product: "GLASS STAR FROSTED T-LIGHT HOLDER", quantity: 1,
+      {order_id: "536369-R", sku: "21730", product: "GLASS STAR FROSTED T-LIGHT HOLDER",
+        quantity: 1,
         unit_price: 4.25},
       {order_id: "C536367", sku: "22633", product: "HAND WARMER UNION JACK", quantity: 2,
         unit_price: 1.85},
@@ -80,7 +85,8 @@ describe("online-retail adapter, hand-checked file", () => {
     ]);
     expect(await q("SELECT count(*) AS n FROM orders")).toEqual([{n: 6}]);
     expect(
-      await q("SELECT ordered_at, CAST(amount AS VARCHAR) AS a FROM orders WHERE order_id = '536371'"),
+      await q(`SELECT ordered_at, CAST(amount AS VARCHAR) AS a FROM orders
+               WHERE order_id = '536371'`),
     ).toEqual([{ordered_at: "2011-12-09T12:50:00.000Z", a: "6.9000"}]);
     expect(await q("SELECT sku, product FROM order_items WHERE order_id = '536371'")).toEqual([
       {sku: "22086", product: "PAPER CHAIN KIT 50'S CHRISTMAS"},
@@ -99,7 +105,8 @@ describeReal("online-retail adapter, real UCI samples", () => {
 
     expect(report.files[0]!.rows).toBe(10000);
     expect(report.rejectsByReason).toEqual([]);
-    expect(await q(`SELECT count(*) AS orders, count(*) FILTER (WHERE status = 'refunded') AS refunds,
+    expect(await q(`SELECT count(*) AS orders,
+      count(*) FILTER (WHERE status = 'refunded') AS refunds,
                       CAST(sum(amount) AS VARCHAR) AS sales FROM orders`)).toEqual([
       {orders: 521, refunds: 0, sales: "193542.6900"},
     ]);
@@ -108,7 +115,8 @@ describeReal("online-retail adapter, real UCI samples", () => {
     expect(
       await q(`SELECT customer_id, ordered_at, CAST(amount AS VARCHAR) AS amount FROM orders
                WHERE order_id = '537224'`),
-    ).toEqual([{customer_id: "13174", ordered_at: "2010-12-05T16:24:00.000Z", amount: "1415.9700"}]);
+    ).toEqual([{customer_id: "13174", ordered_at: "2010-12-05T16:24:00.000Z",
+      amount: "1415.9700"}]);
   });
 
   it("reads the random 20k file (CRLF, quoted, NA ids, cancellations)", async () => {
@@ -116,9 +124,11 @@ describeReal("online-retail adapter, real UCI samples", () => {
 
     expect(report.files[0]!.rows).toBe(20000);
     expect(report.rejectsByReason).toEqual([
-      {file: "online_retail_random_rows_20k.csv", column: "CustomerID", reason: "no customer id", rows: 5078},
+      {file: "online_retail_random_rows_20k.csv", column: "CustomerID", reason: "no customer id",
+        rows: 5078},
     ]);
-    expect(await q(`SELECT count(*) AS orders, count(*) FILTER (WHERE status = 'refunded') AS refunds,
+    expect(await q(`SELECT count(*) AS orders,
+      count(*) FILTER (WHERE status = 'refunded') AS refunds,
                       CAST(sum(amount) FILTER (WHERE status = 'paid') AS VARCHAR) AS sales,
                       CAST(sum(amount) FILTER (WHERE status = 'refunded') AS VARCHAR) AS refunded
                     FROM orders`)).toEqual([
@@ -130,7 +140,8 @@ describeReal("online-retail adapter, real UCI samples", () => {
       await q(`SELECT customer_id, ordered_at, CAST(amount AS VARCHAR) AS amount, status FROM orders
                WHERE order_id = 'C567690'`),
     ).toEqual([
-      {customer_id: "15810", ordered_at: "2011-09-21T16:01:00.000Z", amount: "14.8500", status: "refunded"},
+      {customer_id: "15810", ordered_at: "2011-09-21T16:01:00.000Z", amount: "14.8500",
+        status: "refunded"},
     ]);
     expect(await q("SELECT count(*) AS n FROM orders WHERE amount < 0")).toEqual([{n: 0}]);
   });

@@ -76,11 +76,11 @@ describe("whatsapp-chat adapter, day/month order", () => {
     await expect(
       ingest(db.connection, whatsappChatAdapter, cakes, parseSettings({})),
     ).rejects.toThrow(
-      /whatsapp-chat: cakes\.txt has no date with a number above 12 \(line 1: 5\/11\).*ingest\.dateOrder/,
+      /cakes\.txt has no date with a number above 12 \(line 1: 5\/11\).*ingest\.dateOrder/,
     );
   });
 
-  it("reads an iOS export with BOM, CRLF, U+200E and U+00A0 using the configured order", async () => {
+  it("reads an iOS export (BOM, CRLF, U+200E, U+00A0) in the configured order", async () => {
     const {report, q} = await load(cakes, {ingest: {dateOrder: "dmy"}});
 
     expect(report.files).toEqual([{file: "cakes.txt", table: "messages", rows: 4}]);
@@ -125,7 +125,8 @@ describe("whatsapp-chat adapter, day/month order", () => {
     await expect(
       ingest(db.connection, whatsappChatAdapter, join(FIXTURES, "conflict"), parseSettings({})),
     ).rejects.toThrow(
-      "whatsapp-chat: chat.txt writes dates both day-first (line 1: 13/1) and month-first (line 2: 1/13)",
+      "whatsapp-chat: chat.txt writes dates both day-first (line 1: 13/1) and " +
+        "month-first (line 2: 1/13)",
     );
   });
 });
@@ -142,7 +143,8 @@ describeReal("whatsapp-chat adapter, real exports", () => {
     expect(report.rejectsByReason).toEqual([
       {file: "_chat.txt", column: "line", reason: "system line, not a message", rows: 4},
     ]);
-    expect(await q("SELECT direction, count(*) AS n FROM messages GROUP BY ALL ORDER BY 1")).toEqual([
+    const byDirection = "SELECT direction, count(*) AS n FROM messages GROUP BY ALL ORDER BY 1";
+    expect(await q(byDirection)).toEqual([
       {direction: "in", n: 19},
       {direction: "out", n: 29},
     ]);
@@ -151,7 +153,8 @@ describeReal("whatsapp-chat adapter, real exports", () => {
       {customer_id: "John"},
     ]);
     expect(
-      await q("SELECT customer_id, sent_at, text FROM messages WHERE sent_at = '2019-06-20 16:03:07Z'"),
+      await q(`SELECT customer_id, sent_at, text FROM messages
+               WHERE sent_at = '2019-06-20 16:03:07Z'`),
     ).toEqual([
       {customer_id: "Emily", sent_at: "2019-06-20T16:03:07.000Z",
         text: "Come on...\ndon't be so mysterious and show us!"},
@@ -177,7 +180,7 @@ describeReal("whatsapp-chat adapter, real exports", () => {
     expect(await q("SELECT count(*) AS n FROM customers")).toEqual([{n: 5}]);
   });
 
-  it("reads the whatstk exports (two-digit years, ISO dates, Android dots, phone senders)", async () => {
+  it("reads the whatstk exports (2-digit years, ISO dates, dots, phone senders)", async () => {
     const {report, q} = await load(join(REALDATA, "whatsapp-chat-whatstk"));
 
     expect(report.files.map((f) => [f.file, f.rows])).toEqual([
@@ -197,7 +200,8 @@ describeReal("whatsapp-chat adapter, real exports", () => {
     // lorem.txt is dd-mm-yy ("15-01-20" is 15 January 2020); lorem-2000.txt is ISO.
     expect(
       await q(`SELECT customer_id, sent_at FROM messages
-               WHERE rtrim(text) IN ('Nostrud exercitation magna id.', 'Ea esse officia nisi tempor mollit non.',
+               WHERE rtrim(text) IN ('Nostrud exercitation magna id.',
+                 'Ea esse officia nisi tempor mollit non.',
                  'Commodo incididunt veniam incididunt, nostrud sed veniam proident labore do.')
                ORDER BY sent_at`),
     ).toEqual([

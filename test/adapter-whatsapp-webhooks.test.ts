@@ -55,7 +55,8 @@ describe("whatsapp-webhooks adapter, hand-checked bodies", () => {
         error_code: null, text: "[image] look"},
     ]);
     expect(
-      await q(`SELECT order_id, customer_id, ordered_at, CAST(amount AS VARCHAR) AS amount, currency,
+      await q(`SELECT order_id, customer_id, ordered_at, CAST(amount AS VARCHAR) AS amount,
+        currency,
                  status FROM orders`),
     ).toEqual([
       {order_id: "wamid.ord1", customer_id: "447400123456", ordered_at: "2023-11-14T22:20:00.000Z",
@@ -69,7 +70,8 @@ describe("whatsapp-webhooks adapter, hand-checked bodies", () => {
       {customer_id: "447400123456", phone: "+447400123456", name: "Ann"},
     ]);
 
-    const rejects = await q<{file: string; line: number; value: string; reason: string; row_json: string}>(
+    type Reject = {file: string; line: number; value: string; reason: string; row_json: string};
+    const rejects = await q<Reject>(
       "SELECT file, line, value, reason, row_json FROM rejects ORDER BY file, line",
     );
     expect(rejects.map((r) => [r.file, r.line, r.value])).toEqual([
@@ -103,7 +105,8 @@ describeReal("whatsapp-webhooks adapter, real pywa fixtures", () => {
       ["system.json", 2],
     ]);
     const byReason = new Map<string, number>();
-    for (const r of report.rejectsByReason) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + r.rows);
+    for (const r of report.rejectsByReason) byReason.set(r.reason,
+      (byReason.get(r.reason) ?? 0) + r.rows);
     expect(Object.fromEntries(byReason)).toEqual({
       // The fixtures reuse ids: "wamid.xyzxyz" in 22 inbound cases besides the outbound statuses
       // (the outbound row, from the later file, wins), and "wamid.zyzxyz" in two list replies.
@@ -114,7 +117,8 @@ describeReal("whatsapp-webhooks adapter, real pywa fixtures", () => {
       "status of a group message, not of a customer's": 1,
       "recipient is not a phone number (placeholder or missing)": 1,
     });
-    expect(await q("SELECT direction, count(*) AS n FROM messages GROUP BY ALL ORDER BY 1")).toEqual([
+    const byDirection = "SELECT direction, count(*) AS n FROM messages GROUP BY ALL ORDER BY 1";
+    expect(await q(byDirection)).toEqual([
       {direction: "in", n: 5},
       {direction: "out", n: 1},
     ]);
