@@ -16,6 +16,8 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..
  */
 export async function buildSite(warehouse: string): Promise<void> {
   rmSync(join(PROJECT_ROOT, "src/.observablehq/cache"), {recursive: true, force: true});
+  // A stale dist/ from an earlier build makes Framework stop with "file conflict".
+  rmSync(resolve(PROJECT_ROOT, process.env.TAGBOOK_DIST ?? "dist"), {recursive: true, force: true});
   const require = createRequire(import.meta.url);
   const cli = join(dirname(require.resolve("@observablehq/framework/package.json")), "dist/bin/observable.js");
   await new Promise<void>((done, fail) => {
