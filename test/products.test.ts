@@ -113,15 +113,15 @@ describe("association rules", () => {
       ["O1", "a"], ["O1", "b"], ["O1", "c"], ["O2", "a"], ["O2", "b"], ["O2", "c"],
       ["O3", "a"], ["O3", "c"], ["O4", "b"], ["O5", "a"], ["O5", "b"],
     ]);
-    expect(rules.filter((r) => r.rule.includes("+"))).toEqual([]);
+    expect(rules.filter((r) => r.rule.includes(";"))).toEqual([]);
     // Now make c depend on the pair: {a,b} in 3 baskets all with c; a and b alone without c.
     const second = await mineLines([
       ["O1", "a"], ["O1", "b"], ["O1", "c"], ["O2", "a"], ["O2", "b"], ["O2", "c"],
       ["O3", "a"], ["O4", "b"], ["O5", "a"], ["O6", "b"],
     ]);
     // {a,b} → c: 2/2 = 1 > a → c (2/4) and b → c (2/4); lift = 1 / (2/6) = 3.
-    expect(second.rules.filter((r) => r.rule.includes("+"))).toEqual([
-      {rule: "a + b → c", support: 0.3333, confidence: 1, lift: 3, count: 2},
+    expect(second.rules.filter((r) => r.rule.includes(";"))).toEqual([
+      {rule: "a; b → c", support: 0.3333, confidence: 1, lift: 3, count: 2},
     ]);
   });
 

@@ -2,6 +2,7 @@ import type {Command} from "commander";
 import {registerBuild} from "./build.js";
 import {registerCheck} from "./check.js";
 import {registerSample} from "./sample.js";
+import {registerRules} from "./rules.js";
 import {registerTags} from "./tags.js";
 
 /** Every tagbook command; each file registers one (analyses add theirs here). */
@@ -10,4 +11,5 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerCheck,
   registerSample,
   registerTags,
+  registerRules,
 ];

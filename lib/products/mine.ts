@@ -156,7 +156,7 @@ export async function mineRules(connection: DuckDBConnection, options: MiningOpt
        JOIN pair_conf px ON px.x = r.x AND px.c = r.c
        JOIN pair_conf py ON py.x = r.y AND py.c = r.c
        WHERE r.n / fxy.n > greatest(px.confidence, py.confidence))
-     SELECT concat_ws(' + ', lx.label, ly.label) AS antecedent, lc.label AS consequent,
+     SELECT concat_ws('; ', lx.label, ly.label) AS antecedent, lc.label AS consequent,
             list_filter([s.x, s.y], i -> i IS NOT NULL) AS antecedent_items, s.consequent_item, s.size,
             s.count / ${n} AS support, s.confidence, s.confidence / (fc.n / ${n}) AS lift,
             s.count, s.antecedent_count, fc.n AS consequent_count, ${baskets} AS baskets
