@@ -64,8 +64,11 @@ export const tagSettings = z
         repliesOftenRate: z.number().min(0).max(1).default(0.2),
         /** Share of delivered messages read at or above which a customer "reads only". */
         readsRate: z.number().min(0).max(1).default(0.5),
+        /** A customer who wrote or read within this many days is "active". */
         activeDays: days.default(7),
+        /** A customer who has not written for this many days is "silent". */
         silentDays: days.default(30),
+        /** A customer who read none of the messages of this many days is "unread". */
         unreadDays: days.default(90),
       })
       .strict()
@@ -100,8 +103,6 @@ export const tagSettings = z
           .strict(),
       )
       .default([]),
-    /** Tags older than this many days are never shown as current. */
-    staleAfterDays: days.default(30),
   })
   .strict()
   .prefault({});
