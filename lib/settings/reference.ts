@@ -29,9 +29,9 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 /**
  * Every leaf setting with its default and description, in the order of the schema.
  *
- * Descriptions are the `/** … *\/` comments written above each key in lib/settings/*.ts, so the
- * reference page, `docs/settings.md` and the code never disagree. Keys without a comment get an
- * empty description (the reference test lists them).
+ * Descriptions come from the schema (`.describe()`, for keys built by a shared helper) or else
+ * from the `/** … *\/` comment written above each key in lib/settings/*.ts, so the reference
+ * page, `docs/settings.md` and the code never disagree. The reference test lists keys without one.
  */
 export function settingsReference(): SettingReference[] {
   const defaults = parseSettings({}) as unknown as Record<string, unknown>;
@@ -68,7 +68,8 @@ function walk(
   if (def.type === "object") {
     const shape = (inner as z.ZodObject).shape;
     for (const [name, child] of Object.entries(shape)) {
-      const description = commentBefore(source, name, cursor);
+      const comment = commentBefore(source, name, cursor);
+      const description = describedAs(child as z.ZodType) ?? comment;
       const childKey = `${key}.${name}`;
       const childInner = unwrap(child as z.ZodType);
       if ((childInner as unknown as {def: {type: string}}).def.type === "object") {
@@ -83,6 +84,17 @@ function walk(
       }
     }
   }
+}
+
+/** A description given in the schema itself (`.describe()`), on the key or on what it wraps. */
+function describedAs(schema: z.ZodType): string | undefined {
+  let inner: z.ZodType | undefined = schema;
+  while (inner) {
+    if (inner.description) return inner.description;
+    const def = (inner as unknown as {def: {innerType?: z.ZodType}}).def;
+    inner = def.innerType;
+  }
+  return undefined;
 }
 
 /** The doc comment directly above the next `name:` in the source after the cursor. */

@@ -1,0 +1,4 @@
+import {customers} from "../../loaders/customers.js";
+import {serveJson} from "../../loaders/serve.js";
+
+await serveJson("customers.json", customers);
