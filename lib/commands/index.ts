@@ -4,6 +4,7 @@ import {registerCheck} from "./check.js";
 import {registerSample} from "./sample.js";
 import {registerRules} from "./rules.js";
 import {registerTags} from "./tags.js";
+import {registerTiers} from "./tiers.js";
 
 /** Every tagbook command; each file registers one (analyses add theirs here). */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -11,5 +12,6 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerCheck,
   registerSample,
   registerTags,
+  registerTiers,
   registerRules,
 ];

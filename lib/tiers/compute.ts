@@ -42,9 +42,22 @@ CREATE TABLE IF NOT EXISTS tier_assignments (
 );
 `;
 
-/** Creates the tier tables if missing; readers call it too so an old warehouse reads as empty. */
-export async function ensureTierSchema(connection: DuckDBConnection): Promise<void> {
-  await run(connection, TIER_SCHEMA, "tier schema");
+/**
+ * Creates the tier tables if missing. A read-only reader of a warehouse built before tiers
+ * existed passes temporary = true to get empty temp tables of the same shape, so its page says
+ * "no tiers" instead of failing.
+ */
+export async function ensureTierSchema(connection: DuckDBConnection, temporary = false): Promise<void> {
+  if (temporary) {
+    const [row] = await queryRows<{n: number}>(
+      connection,
+      "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'tier_assignments'",
+      "tier schema",
+    );
+    if (row?.n) return;
+  }
+  const sql = temporary ? TIER_SCHEMA.replaceAll("CREATE TABLE", "CREATE TEMP TABLE") : TIER_SCHEMA;
+  await run(connection, sql, "tier schema");
 }
 
 /** One tier of one method: customers with cut ≤ spend < upper (a null cut or upper is open). */

@@ -1,0 +1,3 @@
+import {nudgesSql, serveTierCsv} from "../../loaders/spend.js";
+
+await serveTierCsv("nudges.csv", (asOf, _previous, settings) => nudgesSql(asOf, settings));

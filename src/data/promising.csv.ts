@@ -1,0 +1,3 @@
+import {promisingSql, serveTierCsv} from "../../loaders/spend.js";
+
+await serveTierCsv("promising.csv", (asOf, _previous, settings) => promisingSql(asOf, settings));
