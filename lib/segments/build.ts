@@ -1,0 +1,332 @@
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {createCustomerSendWindows} from "../activity/send-window.js";
+import {queryRows, run, sqlString} from "../duckdb.js";
+import type {Settings} from "../settings/index.js";
+import {dateSql, segmentCatalogue, type SegmentDefinition} from "./registry.js";
+
+/**
+ * Why a member is left out of a list, in the order the rules are checked. A member left out for
+ * several reasons is counted under the first, so the counts of a list add up to its members;
+ * seg_exclusions keeps every reason.
+ */
+export const EXCLUSION_REASONS = [
+  {step: 1, reason: "duplicate number", rule: "another customer id with the same WhatsApp number stays on the list"},
+  {step: 2, reason: "no consent", rule: "not opted in for the list's category (no answer counts as no)"},
+  {step: 3, reason: "inactive", rule: "no order or message for inactiveDays or more (win-back lists keep them)"},
+  {step: 4, reason: "no-marketing country", rule: "marketing template to a country where they are not delivered"},
+  {step: 5, reason: "shipping restricted", rule: "the offer ships goods and the customer's area is restricted"},
+  {step: 6, reason: "frequency cap", rule: "received the cap of marketing messages in the cap window"},
+] as const;
+
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number]["reason"];
+
+/** One list's size and who was left out, for the command and the page. */
+export interface SegmentSummary {
+  name: string;
+  title: string;
+  rationale: string;
+  category: "marketing" | "utility";
+  shipsGoods: boolean;
+  isWinBack: boolean;
+  source: string;
+  members: number;
+  sendable: number;
+  freeForm: number;
+  template: number;
+  /** Members left out, by first reason (sums to members − sendable). */
+  excluded: Record<ExclusionReason, number>;
+  /** Members for whom each rule holds, whatever other rule also holds. */
+  anyReason: Record<ExclusionReason, number>;
+}
+
+/** The columns of a list row, in download order; contact columns can be left out of the site. */
+export const ROW_COLUMNS = [
+  "customer_id",
+  "name",
+  "phone",
+  "wa_id",
+  "country",
+  "language",
+  "time_zone",
+  "message_kind",
+  "next_send_utc",
+  "next_send_local",
+  "send_window_source",
+  "tags",
+  "why",
+] as const;
+
+/** Full contact details: in CLI exports always, in the site's downloads only when the settings allow. */
+export const CONTACT_COLUMNS = new Set(["name", "phone", "wa_id"]);
+
+/**
+ * Builds the send-safe lists as of a date into temp tables of the open connection:
+ *
+ * - seg_base: one row per customer with everything the rules need, merged by WhatsApp number
+ *   (consent, marketing messages in the cap window, last inbound message, days inactive);
+ * - seg_members(segment, customer_id, tags, why): who each list's definition selects;
+ * - seg_exclusions(segment, customer_id, step, reason, detail): every rule that leaves a member out;
+ * - seg_rows: the members no rule leaves out, with their send window and message kind.
+ *
+ * The as-of end is the end of the as-of date in each customer's own zone; day counts are whole
+ * local calendar days.
+ *
+ * @param only Build just these lists (the download loaders build one each).
+ * @throws Error naming an unknown list in `only`.
+ */
+export async function buildSegments(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+  only?: string[],
+): Promise<SegmentSummary[]> {
+  const all = segmentCatalogue(settings);
+  for (const name of only ?? []) {
+    if (!all.some((d) => d.name === name)) {
+      throw new Error(`segments: unknown segment "${name}"; the catalogue has ${all.map((d) => d.name).join(", ")}`);
+    }
+  }
+  const catalogue = only ? all.filter((d) => only.includes(d.name)) : all;
+  const context = {asOf, settings};
+  await createBase(connection, asOf, settings);
+
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE seg_catalogue (
+       segment VARCHAR, position INTEGER, category VARCHAR, ships_goods BOOLEAN, is_win_back BOOLEAN)`,
+    "segments",
+  );
+  await run(
+    connection,
+    "CREATE OR REPLACE TEMP TABLE seg_raw (segment VARCHAR, customer_id VARCHAR, tags VARCHAR, why VARCHAR)",
+    "segments",
+  );
+  const prepared = new Set<string>();
+  for (const [position, d] of catalogue.entries()) {
+    await run(
+      connection,
+      "INSERT INTO seg_catalogue VALUES ($name, $position, $category, $ships, $winBack)",
+      "segments",
+      {name: d.name, position, category: d.category, ships: d.shipsGoods, winBack: d.isWinBack},
+    );
+    if (d.prepare && !prepared.has(d.prepare.key)) {
+      await d.prepare.run(connection, context);
+      prepared.add(d.prepare.key);
+    }
+    await run(
+      connection,
+      `INSERT INTO seg_raw SELECT ${sqlString(d.name)}, CAST(customer_id AS VARCHAR), CAST(tags AS VARCHAR),
+         CAST(why AS VARCHAR) FROM (${d.membership(context)})`,
+      `segment ${d.name}`,
+    );
+  }
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE seg_members AS
+     SELECT segment, customer_id,
+       array_to_string(list_sort(list_distinct(list(tags))), '; ') AS tags,
+       array_to_string(list_sort(list_distinct(list(why))), '; ') AS why
+     FROM seg_raw WHERE customer_id IN (SELECT customer_id FROM seg_base)
+     GROUP BY segment, customer_id`,
+    "segments",
+  );
+  await createExclusions(connection, settings);
+  await createRows(connection);
+  return summarise(connection, catalogue);
+}
+
+/** SQL "a IN (...)" for a list of texts, false when the list is empty. */
+function inList(column: string, values: string[]): string {
+  return values.length ? `${column} IN (${values.map(sqlString).join(", ")})` : "false";
+}
+
+async function createBase(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+  const s = settings.segments;
+  const day = dateSql(asOf);
+  const shopZone = sqlString(settings.ingest.timeZone);
+  const tierCaps = Object.entries(s.tierCaps);
+  const capSql = tierCaps.length
+    ? `CASE ${tierCaps.map(([tier, cap]) => `WHEN s.tier = ${sqlString(tier)} THEN ${cap}`).join(" ")} ELSE ${s.frequencyCap} END`
+    : String(s.frequencyCap);
+  await createCustomerSendWindows(connection, asOf, settings);
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE seg_base AS
+     WITH people AS (
+       SELECT c.customer_id, b.wa_id, c.name, b.country, b.time_zone,
+         CASE WHEN b.time_zone = 'unknown' THEN ${shopZone} ELSE b.time_zone END AS zone,
+         lower(b.language) AS language, coalesce(b.shipping_restricted, false) AS shipping_restricted,
+         c.opted_in_marketing, c.opted_in_utility, coalesce(b.wa_id, 'id:' || c.customer_id) AS number_key
+       FROM customers c JOIN customer_basics b ON b.customer_id = c.customer_id AND b.as_of = ${day}),
+     ends AS (SELECT *, timezone(zone, CAST(${day} + 1 AS TIMESTAMP)) AS as_of_end FROM people),
+     msgs AS (
+       SELECT e.customer_id,
+         count(*) FILTER (WHERE m.direction = 'out' AND m.category = 'marketing'
+           AND CAST(timezone(e.zone, m.sent_at) AS DATE) > ${day} - ${s.capWindowDays}) AS marketing_recent,
+         max(m.sent_at) FILTER (WHERE m.direction = 'in') AS last_inbound_at,
+         max(CAST(timezone(e.zone, m.sent_at) AS DATE)) FILTER (WHERE m.direction = 'in') AS last_inbound_day,
+         count(*) FILTER (WHERE m.direction = 'out' AND m.read_at < e.as_of_end
+           AND CAST(timezone(e.zone, m.read_at) AS DATE) > ${day} - 30) AS reads_30d
+       FROM ends e JOIN messages m ON m.customer_id = e.customer_id AND m.sent_at < e.as_of_end
+       GROUP BY e.customer_id),
+     buys AS (
+       SELECT e.customer_id,
+         max(CAST(timezone(e.zone, o.ordered_at) AS DATE)) FILTER (WHERE o.status = 'paid') AS last_order_day,
+         coalesce(sum(o.amount) FILTER (WHERE o.status = 'paid'
+           AND CAST(timezone(e.zone, o.ordered_at) AS DATE) > ${day} - INTERVAL ${settings.tiers.windowMonths} MONTH), 0)
+         - coalesce(sum(o.amount) FILTER (WHERE o.status = 'refunded'
+           AND CAST(timezone(e.zone, o.ordered_at) AS DATE) > ${day} - INTERVAL ${settings.tiers.windowMonths} MONTH), 0) AS spend
+       FROM ends e JOIN orders o ON o.customer_id = e.customer_id AND o.ordered_at < e.as_of_end
+       GROUP BY e.customer_id),
+     tiers AS (
+       SELECT customer_id, any_value(tag) AS tier FROM tag_snapshots
+       WHERE as_of = ${day} AND family = 'spend tier' GROUP BY customer_id),
+     single AS (
+       SELECT e.*, coalesce(m.marketing_recent, 0) AS own_marketing_recent, m.last_inbound_at,
+         coalesce(m.reads_30d, 0) AS reads_30d, coalesce(CAST(u.spend AS DOUBLE), 0) AS spend,
+         ${day} - greatest(u.last_order_day, m.last_inbound_day) AS own_days_inactive, t.tier
+       FROM ends e LEFT JOIN msgs m USING (customer_id) LEFT JOIN buys u USING (customer_id)
+       LEFT JOIN tiers t USING (customer_id)),
+     numbers AS (
+       -- One WhatsApp number is one person: an explicit "no" under any id wins, messages to every
+       -- id count against the cap, and the latest activity of any id counts.
+       SELECT number_key,
+         coalesce(bool_or(opted_in_marketing IS TRUE) AND NOT bool_or(opted_in_marketing IS FALSE), false) AS consent_marketing,
+         coalesce(bool_or(opted_in_utility IS TRUE) AND NOT bool_or(opted_in_utility IS FALSE), false) AS consent_utility,
+         sum(own_marketing_recent) AS marketing_recent, max(last_inbound_at) AS number_last_inbound_at,
+         min(own_days_inactive) AS days_inactive, count(*) AS ids
+       FROM single GROUP BY number_key)
+     SELECT s.*, n.consent_marketing, n.consent_utility, n.marketing_recent, n.days_inactive, n.ids,
+       n.number_last_inbound_at, ${capSql} AS cap,
+       coalesce(n.number_last_inbound_at > s.as_of_end - INTERVAL 24 HOUR, false) AS free_form,
+       w.window_start_utc, w.window_start_local, w.window_end_local, w.window_source
+     FROM single s JOIN numbers n USING (number_key)
+     LEFT JOIN customer_send_window w USING (customer_id)`,
+    "segment base",
+  );
+}
+
+async function createExclusions(connection: DuckDBConnection, settings: Settings): Promise<void> {
+  const s = settings.segments;
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE seg_exclusions AS
+     WITH m AS (
+       SELECT m.segment, k.category, k.ships_goods, k.is_win_back, b.*,
+         row_number() OVER same_number AS number_rank, first_value(b.customer_id) OVER same_number AS kept_id
+       FROM seg_members m JOIN seg_catalogue k USING (segment) JOIN seg_base b USING (customer_id)
+       WINDOW same_number AS (PARTITION BY m.segment, b.number_key
+                              ORDER BY b.own_days_inactive NULLS LAST, b.customer_id))
+     SELECT segment, customer_id, 1 AS step, 'duplicate number' AS reason,
+       format('same WhatsApp number +{} as {}, which stays on the list', wa_id, kept_id) AS detail
+     FROM m WHERE number_rank > 1
+     UNION ALL
+     SELECT segment, customer_id, 2, 'no consent',
+       format('{} list: {}', category,
+         CASE WHEN (CASE WHEN category = 'marketing' THEN opted_in_marketing ELSE opted_in_utility END) IS NULL
+                AND ids = 1 THEN 'opt-in not recorded'
+              WHEN ids > 1 THEN 'not opted in under every id of the number'
+              ELSE 'opted out' END)
+     FROM m WHERE NOT (CASE WHEN category = 'marketing' THEN consent_marketing ELSE consent_utility END)
+     UNION ALL
+     SELECT segment, customer_id, 3, 'inactive',
+       CASE WHEN days_inactive IS NULL THEN 'no order or message from the customer yet'
+            ELSE format('{} days since the last order or message (limit {})', days_inactive, ${s.inactiveDays}) END
+     FROM m WHERE NOT is_win_back AND (days_inactive IS NULL OR days_inactive >= ${s.inactiveDays})
+     UNION ALL
+     SELECT segment, customer_id, 4, 'no-marketing country',
+       format('{} does not deliver marketing templates, and no customer message in the last 24 hours', country)
+     FROM m WHERE category = 'marketing' AND ${inList("country", s.noMarketingCountries.map((c) => c.toUpperCase()))}
+       AND NOT free_form
+     UNION ALL
+     SELECT segment, customer_id, 5, 'shipping restricted', 'area on the shipping-restricted list'
+     FROM m WHERE ships_goods AND shipping_restricted
+     UNION ALL
+     SELECT segment, customer_id, 6, 'frequency cap',
+       format('{} marketing messages in the last {} days (cap {}{})', marketing_recent, ${s.capWindowDays}, cap,
+              CASE WHEN tier IS NULL THEN '' ELSE ', tier ' || tier END)
+     FROM m WHERE category = 'marketing' AND marketing_recent >= cap`,
+    "segment exclusions",
+  );
+}
+
+async function createRows(connection: DuckDBConnection): Promise<void> {
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE seg_rows AS
+     SELECT m.segment, k.position, b.customer_id, b.name,
+       CASE WHEN b.wa_id IS NULL THEN NULL ELSE '+' || b.wa_id END AS phone, b.wa_id, b.country,
+       b.language, b.time_zone,
+       CASE WHEN b.free_form THEN 'free-form' ELSE 'template' END AS message_kind,
+       strftime(timezone('UTC', b.window_start_utc), '%Y-%m-%dT%H:%M:%SZ') AS next_send_utc,
+       strftime(b.window_start_local, '%Y-%m-%d %H:%M') || '–' || strftime(b.window_end_local, '%H:%M')
+         AS next_send_local,
+       b.window_source || CASE WHEN b.time_zone = 'unknown' THEN ' (shop time zone: customer zone unknown)' ELSE '' END
+         AS send_window_source,
+       m.tags, m.why
+     FROM seg_members m JOIN seg_catalogue k USING (segment) JOIN seg_base b USING (customer_id)
+     WHERE NOT EXISTS (
+       SELECT 1 FROM seg_exclusions x WHERE x.segment = m.segment AND x.customer_id = m.customer_id)`,
+    "segment rows",
+  );
+}
+
+async function summarise(connection: DuckDBConnection, catalogue: SegmentDefinition[]): Promise<SegmentSummary[]> {
+  const counts = await queryRows<{segment: string; members: number; sendable: number; free_form: number}>(
+    connection,
+    `SELECT k.segment,
+       (SELECT count(*) FROM seg_members m WHERE m.segment = k.segment) AS members,
+       (SELECT count(*) FROM seg_rows r WHERE r.segment = k.segment) AS sendable,
+       (SELECT count(*) FROM seg_rows r WHERE r.segment = k.segment AND r.message_kind = 'free-form') AS free_form
+     FROM seg_catalogue k`,
+    "segment summary",
+  );
+  const reasons = await queryRows<{segment: string; reason: ExclusionReason; first: number; any: number}>(
+    connection,
+    `WITH firsts AS (SELECT segment, customer_id, min(step) AS step FROM seg_exclusions GROUP BY ALL)
+     SELECT x.segment, x.reason, count(*) FILTER (WHERE f.step = x.step) AS first, count(*) AS any
+     FROM seg_exclusions x JOIN firsts f USING (segment, customer_id) GROUP BY ALL`,
+    "segment summary",
+  );
+  return catalogue.map((d) => {
+    const c = counts.find((r) => r.segment === d.name);
+    const zero = () => Object.fromEntries(EXCLUSION_REASONS.map((r) => [r.reason, 0])) as Record<ExclusionReason, number>;
+    const excluded = zero();
+    const anyReason = zero();
+    for (const r of reasons.filter((x) => x.segment === d.name)) {
+      excluded[r.reason] = r.first;
+      anyReason[r.reason] = r.any;
+    }
+    const sendable = c?.sendable ?? 0;
+    return {
+      name: d.name,
+      title: d.title,
+      rationale: d.rationale,
+      category: d.category,
+      shipsGoods: d.shipsGoods,
+      isWinBack: d.isWinBack,
+      source: d.source,
+      members: c?.members ?? 0,
+      sendable,
+      freeForm: c?.free_form ?? 0,
+      template: sendable - (c?.free_form ?? 0),
+      excluded,
+      anyReason,
+    };
+  });
+}
+
+/**
+ * SQL for one list's rows (after buildSegments), ordered by customer id, for writeQuery.
+ *
+ * @param contacts Whether name, phone and wa_id are included (the site leaves them out when
+ *   settings.segments.contactsInSite is false).
+ * @param segment One list's name, or undefined for every list with a leading segment column.
+ */
+export function segmentRowsSql(segment: string | undefined, contacts: boolean): string {
+  const columns = ROW_COLUMNS.filter((c) => contacts || !CONTACT_COLUMNS.has(c));
+  if (segment === undefined) {
+    return `SELECT segment, ${columns.join(", ")} FROM seg_rows ORDER BY position, customer_id`;
+  }
+  return `SELECT ${columns.join(", ")} FROM seg_rows WHERE segment = ${sqlString(segment)} ORDER BY customer_id`;
+}
