@@ -5,6 +5,7 @@ import {registerSample} from "./sample.js";
 import {registerRules} from "./rules.js";
 import {registerTags} from "./tags.js";
 import {registerTiers} from "./tiers.js";
+import {registerSegments} from "./segments.js";
 
 /** Every tagbook command; each file registers one (analyses add theirs here). */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -14,4 +15,5 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerTags,
   registerTiers,
   registerRules,
+  registerSegments,
 ];
