@@ -90,7 +90,7 @@ describe("association rules agree with node-fpgrowth", () => {
     if (!existsSync(UCI)) throw new Error(`real data missing in CI: ${UCI}`);
     db = await openDatabase(":memory:");
     await ingest(db.connection, onlineRetailAdapter, UCI, parseSettings({}));
-    const [{asOf}] = await queryRows<{asOf: string}>(
+    const [first] = await queryRows<{asOf: string}>(
       db.connection,
       "SELECT strftime(max(ordered_at), '%Y-%m-%d') AS asOf FROM orders",
       "test",
@@ -105,7 +105,7 @@ describe("association rules agree with node-fpgrowth", () => {
     for (const r of rows) (byOrder.get(r.order_id) ?? byOrder.set(r.order_id, new Set()).get(r.order_id)!).add(r.sku);
     const baskets = [...byOrder.values()].map((s) => [...s]);
 
-    await createLines(db.connection, asOf!, parseSettings({}), "product", 3650);
+    await createLines(db.connection, first!.asOf, parseSettings({}), "product", 3650);
     const expected = await reference(baskets, 0.02);
     const actual = await ours(db.connection, 0.02);
     expect(baskets.length).toBeGreaterThan(300);

@@ -1,0 +1,3 @@
+import {serveProductList} from "../../loaders/products.js";
+
+await serveProductList("seasonal");
