@@ -9,7 +9,8 @@ export default {
   globalStylesheets: [],
   theme: ["air", "wide"],
   // Plain files (spend.html) so any static server, or none, can serve dist/.
-  cleanUrls: false,
+  preserveExtension: true,
+  preserveIndex: true,
   // An empty icon, so browsers do not ask the server for /favicon.ico.
   head: '<link rel="icon" href="data:,">',
   pager: false,
