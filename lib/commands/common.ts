@@ -1,4 +1,4 @@
-import {existsSync, readdirSync} from "node:fs";
+import {existsSync, readdirSync, rmSync} from "node:fs";
 import {join, resolve} from "node:path";
 import type {Command} from "commander";
 import {closeDatabase, openDatabase, type Database} from "../duckdb.js";
@@ -31,17 +31,21 @@ export function withDataOptions(command: Command): Command {
 /** Where the bundled sample drops are generated. */
 export const SAMPLE_DIR = "data/sample";
 
-/** The bundled sample's drop folders, oldest first, generating them on first use. */
+/**
+ * The bundled sample's drop folders, oldest first, generating them when any is missing or
+ * incomplete (an interrupted generation leaves a folder without its files).
+ */
 export async function sampleDrops(log: Log): Promise<string[]> {
-  const list = () =>
-    existsSync(SAMPLE_DIR)
-      ? readdirSync(SAMPLE_DIR).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort().map((d) => join(SAMPLE_DIR, d))
-      : [];
-  if (list().length === 0) {
-    const {generateSampleDrops} = await import("../sample-drops.js");
+  const {SAMPLE_AS_OF, generateSampleDrops} = await import("../sample-drops.js");
+  const folders = SAMPLE_AS_OF.map((asOf) => join(SAMPLE_DIR, asOf));
+  const complete = (dir: string) =>
+    existsSync(dir) && readdirSync(dir).some((f) => f.startsWith("customers")) &&
+    readdirSync(dir).some((f) => f.startsWith("orders"));
+  if (!folders.every(complete)) {
+    rmSync(SAMPLE_DIR, {recursive: true, force: true});
     await generateSampleDrops(SAMPLE_DIR, log);
   }
-  return list();
+  return folders;
 }
 
 /**
