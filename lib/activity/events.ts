@@ -112,7 +112,8 @@ export async function createActivityEvents(
        hour(o.sent_local) AS hour, hour(o.sent_local) * 2 + (minute(o.sent_local) >= 30)::INTEGER AS slot,
        ${weekendSql(settings, "o.country", "isodow(o.sent_local)")} AS weekend,
        o.read_local, epoch(o.read_at - o.sent_at) / 60 AS read_minutes,
-       r.first_reply_at IS NOT NULL AS replied, epoch(r.first_reply_at - o.sent_at) / 60 AS reply_minutes,
+       -- A reply asking to stop is not engagement: it counts as stopped, not as replied.
+       r.first_reply_at IS NOT NULL AND NOT coalesce(r.stopped, false) AS replied, epoch(r.first_reply_at - o.sent_at) / 60 AS reply_minutes,
        coalesce(epoch(r.first_reply_at - o.sent_at) / 60 <= ${a.fastReplyMinutes}, false) AS fast,
        coalesce(r.stopped, false) AS stopped, b.message_id IS NOT NULL AS purchased
      FROM outb o LEFT JOIN replies r USING (message_id) LEFT JOIN bought b USING (message_id)

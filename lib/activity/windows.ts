@@ -111,7 +111,7 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
 
   const defaults = Object.entries(a.defaultWindows.byCountry);
   const defaultStart = (dayType: "weekday" | "weekend") => {
-    const cases = defaults.map(([code, w]) => `WHEN r.region = '${code}' THEN ${clockSlot(w[dayType])}`);
+    const cases = defaults.map(([code, w]) => `WHEN c.region = '${code}' THEN ${clockSlot(w[dayType])}`);
     const fallback = clockSlot(a.defaultWindows.default[dayType]);
     return cases.length ? `CASE ${cases.join(" ")} ELSE ${fallback} END` : String(fallback);
   };

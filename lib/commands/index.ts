@@ -1,11 +1,13 @@
 import type {Command} from "commander";
 import {registerBuild} from "./build.js";
 import {registerCheck} from "./check.js";
+import {registerColours} from "./colours.js";
 import {registerSample} from "./sample.js";
 import {registerRules} from "./rules.js";
+import {registerSegments} from "./segments.js";
 import {registerTags} from "./tags.js";
 import {registerTiers} from "./tiers.js";
-import {registerSegments} from "./segments.js";
+import {registerWindows} from "./windows.js";
 
 /** Every tagbook command; each file registers one (analyses add theirs here). */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -15,5 +17,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerTags,
   registerTiers,
   registerRules,
+  registerWindows,
+  registerColours,
   registerSegments,
 ];

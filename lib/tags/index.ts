@@ -5,6 +5,7 @@ import {computeBasics} from "./basics.js";
 import {computeFacts, tagFamilies} from "./families.js";
 import {computeSpendTiers} from "../tiers/compute.js";
 import {produceColourTags} from "../colours/history.js";
+import {slotTags} from "../activity/slots.js";
 
 /**
  * A producer of extra tag families (spend tiers, send-slot tags, follow-up colours). It runs after
@@ -14,7 +15,7 @@ import {produceColourTags} from "../colours/history.js";
 export type TagProducer = (connection: DuckDBConnection, asOf: string, settings: Settings) => Promise<void>;
 
 /** Families computed by the analyses, in order; spend tiers come first since triggers use them. */
-export const TAG_PRODUCERS: TagProducer[] = [computeSpendTiers, produceColourTags];
+export const TAG_PRODUCERS: TagProducer[] = [computeSpendTiers, produceColourTags, slotTags];
 
 /**
  * Recomputes every tag as of a date and stores it as that date's snapshot in tag_snapshots,
