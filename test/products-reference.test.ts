@@ -111,5 +111,5 @@ describe("association rules agree with node-fpgrowth", () => {
     expect(baskets.length).toBeGreaterThan(300);
     expect([...expected.keys()].some((k) => k.split("|").length === 2)).toBe(true);
     expect(sorted(actual)).toEqual(sorted(expected));
-  });
+  }, 60_000);
 });
