@@ -1,0 +1,3 @@
+import {serveSegmentDownload} from "../../loaders/segments.js";
+
+await serveSegmentDownload("parquet", true);
