@@ -10,8 +10,8 @@ export const productSettings = z
     windowDays: days.default(90),
     /** What an item of a basket is: a product (its SKU) or its category. */
     level: z.enum(["product", "category"]).default("product"),
-    /** Share of baskets an itemset must be in to be frequent. */
-    minSupport: share.default(0.01),
+    /** Share of baskets an itemset must be in to be frequent (0.2%: a shop's pairs are rare). */
+    minSupport: share.default(0.002),
     /** …and at least this many baskets, so tiny drops do not turn every coincidence into a rule. */
     minCount: z.number().int().min(1).default(2),
     /** Share of the antecedent's baskets that must also hold the consequent. */
