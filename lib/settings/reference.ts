@@ -91,8 +91,8 @@ function describedAs(schema: z.ZodType): string | undefined {
   let inner: z.ZodType | undefined = schema;
   while (inner) {
     if (inner.description) return inner.description;
-    const def = (inner as unknown as {def: {innerType?: z.ZodType}}).def;
-    inner = def.innerType;
+    const wrapped: {def: {innerType?: z.ZodType}} = inner as unknown as {def: {innerType?: z.ZodType}};
+    inner = wrapped.def.innerType;
   }
   return undefined;
 }
