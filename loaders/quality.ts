@@ -14,7 +14,7 @@ export async function quality({connection, asOf, dropId}: LoaderContext) {
     connection,
     `SELECT file, "column", reason, count(*) AS rows,
        list({'line': line, 'value': value} ORDER BY line)[1:3] AS examples
-     FROM rejects WHERE drop_id = $drop GROUP BY file, "column", reason ORDER BY rows DESC, file`,
+     FROM rejects WHERE drop_id = $drop GROUP BY file, "column", reason ORDER BY rows DESC, file, "column", reason`,
     "quality",
     {drop: dropId},
   );
