@@ -137,3 +137,47 @@ describe("association rules", () => {
     }
   });
 });
+
+describe("replenishment", () => {
+  it("finds a 17-day cycle, reminds on day 14, and counts two orders on one day once (TC-05)", async () => {
+    db = await openDatabase(":memory:");
+    await ensureSchema(db.connection);
+    const orders = [
+      ["o1", "c1", "2024-01-01 09:00"], ["o2", "c1", "2024-01-18 09:00"],
+      ["o3", "c1", "2024-02-04 09:00"], ["o4", "c1", "2024-02-04 17:30"], // same day: one purchase
+      ["o5", "c2", "2024-02-01 10:00"], ["o6", "c2", "2024-02-18 10:00"],
+    ];
+    await run(
+      db.connection,
+      `INSERT INTO orders VALUES ${orders.map(([o, c, t]) => `('${o}', '${c}', TIMESTAMPTZ '${t}:00+00', 9, 'GBP', 'paid', 'd')`).join(", ")};
+       INSERT INTO order_items (order_id, line, sku, product, quantity) VALUES
+         ${orders.map(([o]) => `('${o}', 1, 'BEANS', 'Coffee beans', 1)`).join(", ")}`,
+      "test",
+    );
+    const settings = parseSettings({});
+    await prepareProducts(db.connection, "2024-02-20", settings);
+    expect(await queryRows(db.connection, "SELECT item, gaps, customers, cycle_days, p25_days, p75_days, trigger_day FROM product_cycles", "test"))
+      .toEqual([{item: "BEANS", gaps: 3, customers: 2, cycle_days: 17, p25_days: 17, p75_days: 17, trigger_day: 14}]);
+    // c1 last bought 16 days ago (≥ 14, ≤ 34): due. c2 bought 2 days ago: not yet.
+    const due = await productListRows(db.connection, "reorder", "2024-02-20", settings);
+    expect(due.map((r) => [r.customer_id, r.reason])).toEqual([
+      ["c1", "last bought 16 days ago; cycle 17 days, reminder from day 14"],
+    ]);
+  });
+
+  it("one customer with one order has no cycle and no list rows", async () => {
+    db = await openDatabase(":memory:");
+    await ensureSchema(db.connection);
+    await run(
+      db.connection,
+      `INSERT INTO orders VALUES ('o1', 'c1', TIMESTAMPTZ '2024-01-10 10:00:00+00', 5, 'GBP', 'paid', 'd');
+       INSERT INTO order_items (order_id, line, sku, product, quantity) VALUES ('o1', 1, 'tea', 'tea', 1)`,
+      "test",
+    );
+    const settings = parseSettings({});
+    const prep = await prepareProducts(db.connection, "2024-01-25", settings);
+    expect(prep.baskets).toBe(1);
+    expect(await ruleRows(db.connection)).toEqual([]);
+    expect(await productListRows(db.connection, "reorder", "2024-01-25", settings)).toEqual([]);
+  });
+});
