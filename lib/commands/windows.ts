@@ -18,17 +18,19 @@ const WINDOWS_SQL = `
     SELECT coalesce(country, 'all') AS region, weekday, hour, count(*) AS sent,
       count(*) FILTER (WHERE replied) / count(*) AS reply_rate
     FROM act_sent GROUP BY GROUPING SETS ((country, weekday, hour), (weekday, hour)))
+  SELECT * FROM (
   SELECT 'cell' AS row_kind, region, NULL::VARCHAR AS day_type, weekday, hour, NULL::VARCHAR AS window_kind,
     NULL::VARCHAR AS window_start, NULL::VARCHAR AS window_end, coalesce(events, 0) AS events,
     coalesce(reads, 0) AS reads, coalesce(replies, 0) AS replies, coalesce(sent, 0) AS sent,
-    reply_rate, NULL::DOUBLE AS ci_low, NULL::DOUBLE AS ci_high, NULL::VARCHAR AS source
+    reply_rate, NULL::DOUBLE AS ci_low, NULL::DOUBLE AS ci_high, NULL::BIGINT AS stopped,
+    NULL::VARCHAR AS metric, NULL::DOUBLE AS metric_rate, NULL::VARCHAR AS source
   FROM ev FULL JOIN rt USING (region, weekday, hour)
   UNION ALL
   SELECT 'window', region, day_type, NULL, NULL, kind,
     printf('%02d:%02d', (start_slot * 30) // 60, (start_slot * 30) % 60),
     printf('%02d:%02d', (((start_slot + slots) % 48) * 30) // 60, (((start_slot + slots) % 48) * 30) % 60),
-    NULL, NULL, NULL, sent, reply_rate, ci_low, ci_high, source
-  FROM act_windows
+    NULL, NULL, NULL, sent, reply_rate, ci_low, ci_high, stopped, metric, metric_rate, source
+  FROM act_windows)
   ORDER BY row_kind, region = 'all' DESC, region, day_type, weekday, hour, window_kind`;
 
 export function registerWindows(program: Command): void {
