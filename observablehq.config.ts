@@ -7,7 +7,8 @@ export default {
   // Framework's default stylesheet pulls a web font from a public host; the site must work
   // offline and call no third party, so only the local theme stylesheet is used.
   globalStylesheets: [],
-  theme: ["air", "wide"],
+  // Framework's default look plus the Inputs stylesheet (see src/style.css).
+  style: "style.css",
   // Plain files (spend.html) so any static server, or none, can serve dist/.
   preserveExtension: true,
   preserveIndex: true,
