@@ -123,13 +123,17 @@ export async function buildColourFeatures(connection: DuckDBConnection, asOf: st
          AND (d.last_deal IS NULL OR w.local_date > d.last_deal)) AS quote_opens
      FROM c_base b LEFT JOIN c_deal d USING (as_of, customer_id)
      JOIN c_web w ON w.customer_id = b.customer_id AND w.local_date <= b.as_of GROUP BY ALL`,
-    // Read, no reply: the last one-to-one message sent by the shop, read within the window, with
-    // no message from the customer after it; hours from reading to the end of the as-of day.
+    // Read, no reply: the shop's last answer in a conversation (a one-to-one message sent within
+    // the window after a customer message, so order confirmations do not count), read within the
+    // window, with no message from the customer since; hours from reading to the end of the day.
     `CREATE OR REPLACE TEMP TABLE c_rnr AS
      WITH last_out AS (
        SELECT b.as_of, b.customer_id, b.day_end, max(o.sent_at) AS sent_at, arg_max(o.read_at, o.sent_at) AS read_at,
          arg_max(o.read_date, o.sent_at) AS read_date
-       FROM c_base b JOIN c_out o ON o.customer_id = b.customer_id AND o.local_date <= b.as_of GROUP BY ALL)
+       FROM c_base b JOIN c_out o ON o.customer_id = b.customer_id AND o.local_date <= b.as_of
+       AND EXISTS (SELECT 1 FROM c_in i WHERE i.customer_id = o.customer_id AND i.sent_at < o.sent_at
+                   AND i.sent_at >= o.sent_at - INTERVAL ${r.readNoReply.windowDays} DAY)
+     GROUP BY ALL)
      SELECT as_of, customer_id, epoch(day_end - read_at) / 3600 AS read_no_reply_hours
      FROM last_out l
      WHERE read_at IS NOT NULL AND read_date <= as_of AND read_date > as_of - ${r.readNoReply.windowDays}

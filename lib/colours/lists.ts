@@ -43,7 +43,7 @@ export function colourListSql(asOf: string, tag: string): string {
       FROM colour_history WHERE as_of <= DATE '${asOf}'),
     since AS (
       SELECT customer_id, min(as_of) AS since FROM runs r
-      WHERE run_id = (SELECT run_id FROM runs x WHERE x.customer_id = r.customer_id AND x.as_of = DATE '${asOf}')
+      WHERE (run_id, tag) = (SELECT (run_id, tag) FROM runs x WHERE x.customer_id = r.customer_id AND x.as_of = DATE '${asOf}')
       GROUP BY customer_id)
     SELECT h.customer_id, c.name, c.phone, h.tag, h.rule, h.reason, h.value,
       strftime(s.since, '%Y-%m-%d') AS since, h.held_back, h.held_rule

@@ -26,7 +26,8 @@ export const colourSettings = z
   .object({
     /** Default horizon: days after a colour is given within which a purchase decides it. */
     horizonDays: days.default(30),
-    /** History of as-of dates the accuracy is measured on: this many days back, every `stepDays`. */
+    /** History of as-of dates the accuracy is measured on: this many days back (two years, so a
+     * small shop has enough evidence), every `stepDays`. */
     historyDays: days.default(364),
     stepDays: z.number().int().min(1).max(92).default(7),
     rules: z
@@ -60,6 +61,11 @@ export const colourSettings = z
               zh: ["比较", "比較", "对比", "對比", "比价"],
               ja: ["比較"],
               ru: ["сравнить", "сравнение"],
+              nl: ["vergelijk", "vergelijken"],
+              tr: ["karşılaştır", "kıyasla"],
+              th: ["เปรียบเทียบ"],
+              vi: ["so sánh"],
+              hi: ["तुलना"],
             }),
             ...judged("buy", 30),
           })

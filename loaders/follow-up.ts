@@ -1,0 +1,76 @@
+import {accuracyBeforeAfter, recommendThresholds, ruleAccuracy} from "../lib/colours/accuracy.js";
+import {
+  colourAlerts,
+  colourCounts,
+  colourListSql,
+  colourTransitions,
+  hasColourHistory,
+  ruleCounts,
+} from "../lib/colours/lists.js";
+import {closeDatabase, openDatabase, queryRows} from "../lib/duckdb.js";
+import {writeQuery} from "../lib/export.js";
+import {stderrLog} from "../lib/progress.js";
+import {latestDrop, warehousePath} from "../lib/warehouse.js";
+import type {LoaderContext} from "./serve.js";
+
+/** How many reds the page lists; the full list is the red-list download. */
+const RED_LIST_ON_PAGE = 50;
+
+/**
+ * The follow-up page's data: today's board, the first reds (the download has them all), the
+ * held-back reds, transitions since the previous drop, accuracy per rule, the recommended
+ * threshold changes with their grids, and the alerts. Aggregates only, apart from the short red
+ * list whose names and numbers the page masks.
+ */
+export async function followUp({connection, asOf, previousAsOf, settings, log}: LoaderContext) {
+  if (!(await hasColourHistory(connection))) {
+    log("no colour_history table: the warehouse was built before colours existed");
+    return {asOf, previousAsOf, missing: true};
+  }
+  const counts = await colourCounts(connection, asOf);
+  const rules = await ruleCounts(connection, asOf);
+  const reds = await queryRows(connection, `SELECT * FROM (${colourListSql(asOf, "red")}) LIMIT ${RED_LIST_ON_PAGE}`, "red list");
+  const heldBack = await queryRows(connection, `SELECT * FROM (${colourListSql(asOf, "held back")}) LIMIT ${RED_LIST_ON_PAGE}`, "held back");
+  const transitions = previousAsOf ? await colourTransitions(connection, previousAsOf, asOf) : [];
+  const alerts = await colourAlerts(connection, asOf, previousAsOf, settings);
+  log("accuracy per rule…");
+  const accuracy = await ruleAccuracy(connection, settings);
+  log("threshold grids…");
+  const recommendations = await recommendThresholds(connection, settings);
+  const beforeAfter = await accuracyBeforeAfter(connection, settings, recommendations);
+  const weekly = await queryRows(
+    connection,
+    `SELECT strftime(as_of, '%Y-%m-%d') AS as_of, tag, count(*) AS customers FROM colour_history
+     GROUP BY ALL ORDER BY as_of`,
+    "colour history",
+  );
+  return {
+    asOf, previousAsOf, missing: false, counts, rules, reds, redTotal: counts.find((c) => c.tag === "red")?.customers ?? 0,
+    heldBack, transitions, alerts, accuracy, recommendations, beforeAfter, weekly,
+    settings: {
+      aim: settings.colours.accuracy.aim, falseRedDealRate: settings.colours.accuracy.falseRedDealRate,
+      minEvidence: settings.colours.accuracy.minEvidence, fatigueMaxReds: settings.colours.fatigueMaxReds,
+      horizonDays: settings.colours.horizonDays,
+    },
+  };
+}
+
+/**
+ * Writes a colour list of the newest drop ("red", or "held back") as CSV on stdout: the
+ * per-customer download behind the page, with names and numbers unmasked for the sales team.
+ */
+export async function serveColourList(name: string, tag: string): Promise<void> {
+  const log = stderrLog(name);
+  const db = await openDatabase(warehousePath(), true);
+  try {
+    const drop = await latestDrop(db.connection);
+    if (!drop) throw new Error(`${name}: the warehouse ${warehousePath()} holds no drop; run tagbook build first`);
+    if (!(await hasColourHistory(db.connection))) {
+      throw new Error(`${name}: the warehouse has no colour_history table; run tagbook build again`);
+    }
+    const rows = await writeQuery(db.connection, colourListSql(drop.asOf, tag), undefined, name);
+    log(`${rows} customers as of ${drop.asOf}`);
+  } finally {
+    closeDatabase(db);
+  }
+}

@@ -1,0 +1,3 @@
+import {serveColourList} from "../../loaders/follow-up.js";
+
+await serveColourList("follow-up-held.csv", "held back");

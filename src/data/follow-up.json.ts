@@ -1,0 +1,4 @@
+import {followUp} from "../../loaders/follow-up.js";
+import {serveJson} from "../../loaders/serve.js";
+
+await serveJson("follow-up.json", followUp);
