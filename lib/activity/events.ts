@@ -41,7 +41,8 @@ export function stopWordPattern(words: readonly string[]): string {
  *   hour, half-hour slot, weekend), local read time, whether and how fast it was answered,
  *   whether the answer asked to stop, and whether a paid order followed;
  * - `act_events(customer_id, country, kind, local_ts, local_date, weekday, hour, weekend)`: reads
- *   and customer messages, each at its own customer's local time.
+ *   and customer messages in the look-back, each at its own customer's local time;
+ *   `act_events_all` holds the same for all history up to the as-of date.
  *
  * Every local time comes from the customer's own zone at that instant (DST exact), never from the
  * session or the build machine. The look-back is counted in local calendar days up to the as-of date.
@@ -122,9 +123,10 @@ export async function createActivityEvents(
     params,
   );
 
+  // Every event, whatever its age: periods such as last year's Ramadan need more than the look-back.
   await run(
     connection,
-    `CREATE OR REPLACE TEMP TABLE act_events AS
+    `CREATE OR REPLACE TEMP TABLE act_events_all AS
      WITH e AS (
        SELECT customer_id, country, 'read' AS kind, read_local AS local_ts
        FROM act_messages WHERE direction = 'out' AND read_local IS NOT NULL
@@ -133,7 +135,13 @@ export async function createActivityEvents(
      SELECT customer_id, country, kind, local_ts, CAST(local_ts AS DATE) AS local_date,
        isodow(local_ts) AS weekday, hour(local_ts) AS hour,
        ${weekendSql(settings, "country", "isodow(local_ts)")} AS weekend
-     FROM e WHERE CAST(local_ts AS DATE) ${window}`,
+     FROM e WHERE CAST(local_ts AS DATE) <= CAST($asOf AS DATE)`,
+    label,
+    params,
+  );
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE act_events AS SELECT * FROM act_events_all WHERE local_date ${window}`,
     label,
     params,
   );

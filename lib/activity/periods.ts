@@ -78,7 +78,7 @@ export interface PeriodShift {
 }
 
 /**
- * Compares each period with the rest of the look-back from `act_events`: a weekday × hour heatmap
+ * Compares each period with the rest of all history from `act_events_all`: a weekday × hour heatmap
  * inside the period, and per region the shift of the mean local activity time.
  *
  * The mean time is circular (the mean of angles on a 24-hour clock), so activity moving from 23:00
@@ -91,7 +91,7 @@ export async function periodReport(
   const label = "activity periods";
   const [span] = await queryRows<{lo: number | null; hi: number | null}>(
     connection,
-    "SELECT year(min(local_date)) AS lo, year(max(local_date)) AS hi FROM act_events",
+    "SELECT year(min(local_date)) AS lo, year(max(local_date)) AS hi FROM act_events_all",
     label,
   );
   if (!span || span.lo === null || span.hi === null) return {ranges: [], shifts: [], cells: []};
@@ -113,7 +113,7 @@ export async function periodReport(
      SELECT n.period, e.*, hour(e.local_ts) + minute(e.local_ts) / 60 + 1 / 120 AS clock,
        EXISTS (SELECT 1 FROM act_periods p WHERE p.period = n.period
                AND e.local_date BETWEEN p.from_date AND p.to_date) AS inside
-     FROM act_events e JOIN names n ON len(n.countries) = 0 OR list_contains(n.countries, e.country)`,
+     FROM act_events_all e JOIN names n ON len(n.countries) = 0 OR list_contains(n.countries, e.country)`,
     label,
   );
   const shifts = await queryRows<PeriodShift>(

@@ -96,7 +96,7 @@ export async function regionTable(connection: DuckDBConnection, asOf: string, se
        median_reply_hours, ${windowText("weekday")} AS best_weekday, ${windowText("weekend")} AS best_weekend,
        restricted_share, restricted_cancel_rate, other_cancel_rate, orders_recent, orders_year_ago,
        CASE WHEN orders_year_ago > 0 THEN orders_recent / orders_year_ago - 1 END AS frequency_change
-     FROM ranked ORDER BY orders DESC, region`,
+     FROM ranked c ORDER BY orders DESC, region`,
     "region table",
     {asOf},
   );
