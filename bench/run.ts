@@ -19,6 +19,7 @@ import {computeTags} from "../lib/tags/index.js";
 import {ensureSchema} from "../lib/warehouse.js";
 import {runTypedPeer, type PeerParams, type PeerResult, type PeerRun} from "./peer-typed.js";
 import {startSampler, type TreeMemory} from "./proc.js";
+import {diffAnswers, tagbookAnswers, writePeerInputs} from "./inputs.js";
 import {diffRules, loadBaskets, referenceRules, tagbookRules, type RuleKey} from "./rules.js";
 
 const SIZES = ["tiny", "small", "medium", "large"] as const;
@@ -134,33 +135,6 @@ const peerParams: PeerParams = {
   dormantDays: settings.tags.lifecycle.dormantDays,
 };
 
-const COMPARED_FAMILIES = ["frequency", "lifecycle", "interaction"];
-
-async function tagbookAnswers(connection: DuckDBConnection, cells: boolean): Promise<Omit<PeerResult, "spend">> {
-  const tags: Record<string, number> = {};
-  const rows = (await connection.runAndReadAll(
-    `SELECT family || ': ' || tag, count(*) FROM tag_snapshots
-     WHERE as_of = CAST(${sqlString(AS_OF)} AS DATE) AND family IN (${COMPARED_FAMILIES.map(sqlString).join(", ")})
-     GROUP BY ALL`,
-  )).getRowsJS();
-  for (const [k, v] of rows) tags[String(k)] = Number(v);
-  const out: Record<string, number> = {};
-  let customerCells = 0;
-  if (cells) {
-    const cellRows = (await connection.runAndReadAll(
-      `SELECT CASE kind WHEN 'reply' THEN 1 ELSE 2 END * 1000 + weekday * 100 + hour, count(*)
-       FROM act_events GROUP BY ALL`,
-    )).getRowsJS();
-    for (const [k, v] of cellRows) out[String(k)] = Number(v);
-    customerCells = await queryNumber(
-      connection,
-      "SELECT count(*) FROM (SELECT DISTINCT customer_id, weekday, hour FROM act_events)",
-      "bench cells",
-    );
-  }
-  return {tags, cells: out, customerCells};
-}
-
 interface Optional {
   createActivityEvents?: (c: DuckDBConnection, asOf: string, s: Settings) => Promise<unknown>;
   createLines?: (c: DuckDBConnection, asOf: string, s: Settings, level: "product" | "category", windowDays?: number) => Promise<void>;
@@ -189,14 +163,14 @@ interface TagbookRound {
   cells?: Stage;
   rulesLines?: Stage;
   rulesMining?: Stage;
-  answers: Omit<PeerResult, "spend">;
+  answers: Omit<PeerResult, "spend"> & {spend?: PeerResult["spend"]};
   rules?: RuleKey[];
   baskets?: number;
   minCount?: number;
   inputRows: number;
 }
 
-async function tagbookRound(drop: string, warehouse: string, a: Optional, keepBaskets: boolean): Promise<TagbookRound & {db: Database}> {
+async function tagbookRound(drop: string, warehouse: string, a: Optional): Promise<TagbookRound & {db: Database}> {
   for (const suffix of ["", ".wal"]) rmSync(warehouse + suffix, {force: true});
   const db = await openDatabase(warehouse);
   await ensureSchema(db.connection);
@@ -210,12 +184,21 @@ async function tagbookRound(drop: string, warehouse: string, a: Optional, keepBa
   const eventRows = await queryNumber(db.connection, "SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM messages)", "bench");
   tagged.stage.rows = eventRows;
   const round: TagbookRound = {ingest: ingested.stage, tags: tagged.stage, answers: {tags: {}, cells: {}, customerCells: 0}, inputRows: eventRows};
-  if (a.createActivityEvents) {
+  // The activity module's slot tags build act_events inside computeTags; only when they do not
+  // are the cells built (and timed) on their own.
+  const built = await queryNumber(
+    db.connection,
+    "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'act_events' AND temporary",
+    "bench cells",
+  );
+  if (a.createActivityEvents && built === 0) {
     const cells = await measure("activity cells (createActivityEvents)", () => a.createActivityEvents!(db.connection, AS_OF, settings));
     cells.stage.rows = await queryNumber(db.connection, "SELECT count(*) FROM messages", "bench");
     round.cells = cells.stage;
+  } else if (built > 0) {
+    tagged.stage.note = "includes spend tiers, colours and activity cells (act_events) through TAG_PRODUCERS";
   }
-  round.answers = await tagbookAnswers(db.connection, Boolean(a.createActivityEvents));
+  round.answers = await tagbookAnswers(db.connection, AS_OF, Boolean(a.createActivityEvents));
   if (a.createLines && a.mineRules) {
     const p = settings.products;
     const lines = await measure("rule baskets (createLines)", () => a.createLines!(db.connection, AS_OF, settings, p.level, p.windowDays));
@@ -228,7 +211,6 @@ async function tagbookRound(drop: string, warehouse: string, a: Optional, keepBa
     round.rulesMining = mined.stage;
     round.rules = await tagbookRules(db.connection);
   }
-  void keepBaskets;
   return {...round, db};
 }
 
@@ -252,26 +234,6 @@ function runPandas(csvDir: string, zonesCsv: string, offsetsCsv: string, out: st
       done({...(JSON.parse(text) as PeerRun), wall, memory});
     });
   });
-}
-
-/** Differences between two answers (empty when identical), a few lines at most. */
-function diffAnswers(a: Partial<PeerResult>, b: Partial<PeerResult>, limit = 6): string[] {
-  const out: string[] = [];
-  for (const part of ["tags", "cells"] as const) {
-    const x = a[part];
-    const y = b[part];
-    if (!x || !y) continue;
-    for (const key of new Set([...Object.keys(x), ...Object.keys(y)])) {
-      if (x[key] !== y[key]) out.push(`${part} ${key}: ${x[key] ?? 0} against ${y[key] ?? 0}`);
-    }
-  }
-  if (a.customerCells !== undefined && b.customerCells !== undefined && a.customerCells !== b.customerCells) {
-    out.push(`customer cells: ${a.customerCells} against ${b.customerCells}`);
-  }
-  if (a.spend && b.spend && JSON.stringify(a.spend) !== JSON.stringify(b.spend)) {
-    out.push(`12-month net spend: ${JSON.stringify(a.spend)} against ${JSON.stringify(b.spend)}`);
-  }
-  return out.slice(0, limit);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,38 +327,13 @@ async function main(): Promise<void> {
     say(`round ${r + 1}: ${order.join(" → ")}`);
     for (const who of order) {
       if (who === "tagbook") {
-        const round = await tagbookRound(drop, warehouse, analyses, r === 0);
+        const round = await tagbookRound(drop, warehouse, analyses);
         const {db, ...rest} = round;
         tagbookRounds.push(rest);
         say(`  tagbook: ingest ${round.ingest.seconds.toFixed(2)} s, tags ${round.tags.seconds.toFixed(2)} s` +
           (round.cells ? `, cells ${round.cells.seconds.toFixed(2)} s` : "") +
           (round.rulesMining ? `, rules ${round.rulesMining.seconds.toFixed(2)} s on ${round.baskets} baskets` : ""));
-        if (!existsSync(zonesParquet)) {
-          const zoneSql = `SELECT customer_id, CASE WHEN time_zone = 'unknown' THEN ${sqlString(settings.ingest.timeZone)} ELSE time_zone END AS zone,
-                 time_zone = 'unknown' AS zone_unknown
-               FROM customer_basics WHERE as_of = CAST(${sqlString(AS_OF)} AS DATE)`;
-          await db.connection.run(`COPY (${zoneSql}) TO ${sqlString(zonesParquet)} (FORMAT parquet)`);
-          await db.connection.run(`COPY (${zoneSql}) TO ${sqlString(zonesCsv)} (HEADER)`);
-          // The peers' time-zone rules: DuckDB's, hour by hour (see peer-typed.ts for why).
-          const offsetSql = `WITH b AS (
-              SELECT floor(epoch(least((SELECT min(ordered_at) FROM orders), (SELECT min(sent_at) FROM messages))) / 3600) - 48 AS lo,
-                     floor(epoch(greatest((SELECT max(ordered_at) FROM orders), (SELECT max(sent_at) FROM messages),
-                                          (SELECT max(read_at) FROM messages))) / 3600) + 48 AS hi),
-            h AS (SELECT z.zone, CAST(r.h AS BIGINT) AS utc_hour FROM (SELECT DISTINCT zone FROM (${zoneSql})) z, b, range(CAST(b.lo AS BIGINT), CAST(b.hi AS BIGINT) + 1) r(h)),
-            o AS (SELECT zone, utc_hour,
-                    CAST(epoch(timezone(zone, to_timestamp(utc_hour * 3600))) - utc_hour * 3600 AS INTEGER) AS off0,
-                    CAST(epoch(timezone(zone, to_timestamp(utc_hour * 3600 + 3599))) - (utc_hour * 3600 + 3599) AS INTEGER) AS off1
-                  FROM h)
-            SELECT zone, utc_hour, off0, off1,
-              CASE WHEN off0 = off1 THEN 3600 ELSE (
-                SELECT min(s) FROM range(0, 3600, 60) m(s)
-                WHERE CAST(epoch(timezone(o.zone, to_timestamp(o.utc_hour * 3600 + s))) - (o.utc_hour * 3600 + s) AS INTEGER) = o.off1)
-              END AS switch_s
-            FROM o`;
-          await db.connection.run(`CREATE OR REPLACE TEMP TABLE bench_offsets AS ${offsetSql}`);
-          await db.connection.run(`COPY bench_offsets TO ${sqlString(offsetsParquet)} (FORMAT parquet)`);
-          await db.connection.run(`COPY bench_offsets TO ${sqlString(offsetsCsv)} (HEADER)`);
-        }
+        if (!existsSync(zonesParquet)) await writePeerInputs(db.connection, home, AS_OF, settings);
         if (round.rules && !baskets) baskets = await loadBaskets(db.connection);
         closeDatabase(db);
         if (baskets && round.minCount !== undefined) {
@@ -425,6 +362,7 @@ async function main(): Promise<void> {
   const t = tagbookRounds[0]!.answers;
   const hasCells = Boolean(analyses.createActivityEvents);
   const strip = (p: PeerResult): Partial<PeerResult> => (hasCells ? p : {tags: p.tags, spend: p.spend});
+  if (!t.spend) say("tier_spend is absent after computeTags: 12-month spend is compared between the peers only");
   checks["tags+cells: tagbook vs pandas"] = diffAnswers(t, strip(pandasRuns[0]!.result));
   checks["tags+cells: tagbook vs typed arrays"] = diffAnswers(t, strip(typedRuns[0]!.result));
   checks["all: pandas vs typed arrays"] = diffAnswers(pandasRuns[0]!.result, typedRuns[0]!.result);
@@ -468,6 +406,7 @@ async function main(): Promise<void> {
       stage: list[0]!.stage,
       seconds: median(list.map((s) => s.seconds)),
       rows: list[0]!.rows,
+      note: list[0]!.note,
       memory: {treePeak: Math.max(...list.map((s) => s.memory.treePeak)), processPeak: Math.max(...list.map((s) => s.memory.processPeak))},
     };
   };
