@@ -3,7 +3,8 @@ import {accuracyBeforeAfter, judgedPeriods, recommendThresholds, ruleAccuracy} f
 import {compareWordsPattern} from "../lib/colours/features.js";
 import {produceColourTags} from "../lib/colours/history.js";
 import {COLOUR_HISTORY_SCHEMA} from "../lib/colours/history.js";
-import {colourAlerts, colourTransitions, todaysRedList} from "../lib/colours/lists.js";
+import {colourAlerts, colourCounts, colourTransitions, ruleCounts, todaysRedList} from "../lib/colours/lists.js";
+import {followUp} from "../loaders/follow-up.js";
 import {closeDatabase, openDatabase, queryRows, run, type Database} from "../lib/duckdb.js";
 import {parseSettings} from "../lib/settings/index.js";
 import {ensureSchema} from "../lib/warehouse.js";
@@ -88,6 +89,17 @@ describe("colour state machine on hand-made event sequences", () => {
     expect(await colourTransitions(db!.connection, "2024-03-11", "2024-03-18")).toEqual([
       {from: "red", to: "grey", customers: 1},
     ]);
+    expect(await colourCounts(db!.connection, "2024-03-07")).toEqual([
+      {tag: "orange", customers: 1, share: 1, held_back: 1},
+    ]);
+    expect(await ruleCounts(db!.connection, "2024-03-18")).toEqual([{tag: "grey", rule: "noClick", customers: 1}]);
+    // The page's loader: plain JSON, the held-back red listed with the rule that was held back.
+    const page = (await followUp({connection: db!.connection, asOf: "2024-03-10", previousAsOf: "2024-03-09",
+      dropId: "d", settings, log: () => {}})) as Record<string, unknown>;
+    const json = JSON.parse(JSON.stringify(page));
+    expect(json.heldBack.map((h: {held_rule: string; tag: string}) => [h.tag, h.held_rule])).toEqual([["orange", "compare"]]);
+    expect(json.transitions).toEqual([{from: "red", to: "orange", customers: 1}]);
+    expect(json.accuracy.assignments).toBe(0);
   });
 
   it("counts first-contact days in the customer's local calendar across a DST change (TC-06 kind)", async () => {

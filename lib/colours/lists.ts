@@ -95,7 +95,8 @@ export async function ruleCounts(connection: DuckDBConnection, asOf: string) {
   return queryRows<{tag: string; rule: string; customers: number}>(
     connection,
     `SELECT tag, rule, count(*) AS customers FROM colour_history WHERE as_of = CAST($asOf AS DATE)
-     GROUP BY ALL ORDER BY list_position(['red', 'orange', 'yellow', 'dark green', 'light green', 'grey'], tag), customers DESC`,
+     GROUP BY tag, rule
+     ORDER BY list_position(['red', 'orange', 'yellow', 'dark green', 'light green', 'grey'], tag), customers DESC`,
     "colour rule counts",
     {asOf},
   );
