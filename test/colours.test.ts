@@ -215,6 +215,11 @@ describe("accuracy and recommended thresholds on a small history", () => {
     const rules = recs.map((r) => r.rule);
     expect(rules).toEqual(["inactive", "compare", "longVisit", "quoteOpens", "readNoReply", "firstContact", "noClick"]);
     expect(recs.find((r) => r.rule === "compare")!.why).toBe("The rule is turned off in the settings.");
+    const visits = (await recommendThresholds(db!.connection, parseSettings({colours: {rules: {
+      inactive: {enabled: false}, noClick: {enabled: false}, firstContact: {enabled: false}}}})))
+      .find((r) => r.rule === "longVisit")!;
+    expect(visits.recommended).toBeNull();
+    expect(visits.why).toMatch(/^No threshold in the grid changes any colour: the data holds no event this rule reads/);
     const both = await accuracyBeforeAfter(db!.connection, settings, recs);
     expect(both).toEqual({before: 7 / 12, after: 1, period: "2024-01-15…2024-01-22"});
   });

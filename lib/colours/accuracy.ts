@@ -246,7 +246,10 @@ export async function recommendThresholds(connection: DuckDBConnection, settings
       Math.abs(x.threshold - current!) - Math.abs(y.threshold - current!))[0]!;
     const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
     const result = {...base, grid, current_accuracy: currentAcc.validate};
-    if (best.threshold === current) {
+    if (grid.every((g) => g.choose_changed === 0 && g.validate_changed === 0)) {
+      out.push({...result, why: "No threshold in the grid changes any colour: the data holds no event this rule " +
+        "reads (or an earlier rule always decides first), so there is nothing to judge."});
+    } else if (best.threshold === current) {
       out.push({...result, why: `The current threshold has the best balanced accuracy on the earlier period (${pct(best.choose_accuracy)}).`});
     } else if (best.choose_changed < minEvidence || best.validate_changed < minEvidence) {
       out.push({...result, why: `Too thin: ${best.threshold} would recolour only ${best.choose_changed} assignments in ` +
