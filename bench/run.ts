@@ -9,6 +9,7 @@
  */
 import {spawn} from "node:child_process";
 import {cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync} from "node:fs";
+import {availableParallelism, loadavg, totalmem} from "node:os";
 import {basename, join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {adapterFor} from "../lib/adapters/index.js";
@@ -47,6 +48,7 @@ interface Stage {
   note?: string;
 }
 const stages: Stage[] = [];
+let startLoad = "";
 
 /** Runs `work`, recording its wall time and the peak memory of the process tree meanwhile. */
 async function measure<T>(stage: string, work: () => Promise<T>, rows?: number): Promise<{value: T; stage: Stage}> {
@@ -296,6 +298,7 @@ function dirBytes(dir: string): {total: number; largest: [string, number]} {
 
 async function main(): Promise<void> {
   const runStarted = performance.now();
+  startLoad = cpuLine();
   const drop = await generate();
   const analyses = await loadAnalyses();
   say(`drop ${drop}; ${rounds} round(s); ${cpuLine()}`);
@@ -438,7 +441,8 @@ async function main(): Promise<void> {
 
   // The tables.
   const lines: string[] = [];
-  lines.push(`\n## ${size}: ${tagbookRounds[0]!.inputRows.toLocaleString("en")} order + message rows, ${rounds} round(s), as of ${AS_OF}\n`);
+  lines.push(`\n## ${size}: ${tagbookRounds[0]!.inputRows.toLocaleString("en")} order + message rows, ${rounds} round(s), as of ${AS_OF}`);
+  lines.push(`\n${cpuLine()} at the end of the run (it was ${startLoad} at the start)\n`);
   lines.push("| stage | seconds | rows/s | tree peak RSS | max process peak | note |");
   lines.push("| --- | ---: | ---: | ---: | ---: | --- |");
   for (const s of allStages) {
@@ -478,8 +482,10 @@ async function main(): Promise<void> {
   if (failed.length > 0) process.exitCode = 1;
 }
 
+/** CPUs, memory and load, so a reader can tell a busy machine's figures from a quiet one's. */
 function cpuLine(): string {
-  return `${(globalThis as unknown as {navigator?: {hardwareConcurrency?: number}}).navigator?.hardwareConcurrency ?? "?"} CPUs`;
+  const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+  return `${availableParallelism()} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${load}`;
 }
 
 await main();
