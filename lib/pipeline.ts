@@ -6,8 +6,9 @@ import {closeDatabase, openDatabase, queryRows, type Database} from "./duckdb.js
 import {ingest, type IngestReport} from "./ingest.js";
 import {timed, type Log} from "./progress.js";
 import type {Settings} from "./settings/index.js";
+import {saveSegments} from "./segments/build.js";
 import {computeTags} from "./tags/index.js";
-import {ensureSchema} from "./warehouse.js";
+import {ensureSchema, latestDrop} from "./warehouse.js";
 
 export interface RefreshOptions {
   drop: string;
@@ -48,6 +49,10 @@ export async function refreshWarehouse(options: RefreshOptions): Promise<IngestR
       log(`  ${t.table}: ${t.rowsRead} read, ${t.rowsLoaded} loaded, ${t.rowsRejected} rejected`);
     }
     await timed(log, `tags as of ${report.asOf}`, () => computeTags(db.connection, report.asOf, settings));
+    const newest = await latestDrop(db.connection);
+    if (newest?.asOf === report.asOf) {
+      await timed(log, `segments as of ${report.asOf}`, () => saveSegments(db.connection, report.asOf, settings));
+    }
     await db.connection.run("CHECKPOINT");
     return report;
   } finally {

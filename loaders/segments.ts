@@ -2,7 +2,7 @@ import {parseArgs} from "node:util";
 import {closeDatabase, openDatabase, queryRows} from "../lib/duckdb.js";
 import {writeQueryTo, type ExportFormat} from "../lib/export.js";
 import {stderrLog} from "../lib/progress.js";
-import {buildSegments, EXCLUSION_REASONS, segmentRowsSql} from "../lib/segments/build.js";
+import {EXCLUSION_REASONS, segmentRowsSql, segmentsAsOf} from "../lib/segments/build.js";
 import {loadSettings} from "../lib/settings/index.js";
 import {latestDrop, warehousePath} from "../lib/warehouse.js";
 import type {LoaderContext} from "./serve.js";
@@ -13,7 +13,7 @@ import type {LoaderContext} from "./serve.js";
  * page's JSON (only the downloads carry them, and only when settings allow).
  */
 export async function segmentsPage({connection, asOf, previousAsOf, settings, log}: LoaderContext) {
-  const segments = await buildSegments(connection, asOf, settings);
+  const segments = await segmentsAsOf(connection, asOf, settings);
   log(`${segments.length} segments built`);
   const s = settings.segments;
   const previews = await queryRows(
@@ -62,7 +62,7 @@ export async function serveSegmentDownload(format: ExportFormat, all = false): P
     const drop = await latestDrop(db.connection);
     if (!drop) throw new Error(`${name}: the warehouse ${warehousePath()} holds no drop; run tagbook build first`);
     const settings = loadSettings();
-    await buildSegments(db.connection, drop.asOf, settings, segment ? [segment] : undefined);
+    await segmentsAsOf(db.connection, drop.asOf, settings, segment ? [segment] : undefined);
     const sql = segmentRowsSql(segment, settings.segments.contactsInSite);
     const rows = await writeQueryTo(db.connection, sql, format, process.stdout, name, false);
     log(`${rows} rows as of ${drop.asOf}`);

@@ -20,7 +20,8 @@ export function utcHourSql(instant: string): string {
  * row. It stays exact across daylight-saving changes because an hour that holds a change (such as
  * Australia/Adelaide's, at 16:30 UTC) is left out, and `localTimestampSql` converts those rows one
  * by one instead. An offset is read at the first and last second of the hour; if both agree the
- * whole hour has it, since no zone changes twice within an hour.
+ * whole hour has it, since no zone changes twice within an hour (nor twice within a day, which is
+ * what lets stable days be read once).
  *
  * @param zonesSql A query returning a column `zone` of IANA zone names.
  * @param fromSql, toSql SQL instants bounding the events (NULL when there are none).
@@ -32,22 +33,39 @@ export async function createZoneHourOffsets(
   toSql: string,
   label: string,
 ): Promise<void> {
+  // ICU lookups cost microseconds each, and zones × hours over two years is over half a million
+  // hours. Offsets change only a few times a year, so they are read once per zone and UTC day (at
+  // its first and last second); only days whose two readings differ are read hour by hour.
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE zone_hour_offsets AS
      WITH zones AS (SELECT DISTINCT zone FROM (${zonesSql}) WHERE zone IS NOT NULL),
      bounds AS (SELECT ${utcHourSql(fromSql)} AS lo, ${utcHourSql(toSql)} AS hi),
-     hours AS (
-       SELECT z.zone, h.utc_hour, to_timestamp(h.utc_hour * 3600) AS t0,
-              to_timestamp(h.utc_hour * 3600 + 3599) AS t1
-       FROM zones z, bounds b, range(b.lo, b.hi + 1) AS h(utc_hour)
+     days AS (
+       SELECT z.zone, d.utc_day, to_timestamp(d.utc_day * 86400) AS t0, to_timestamp(d.utc_day * 86400 + 86399) AS t1
+       FROM zones z, bounds b, range(b.lo // 24, b.hi // 24 + 1) AS d(utc_day)
        WHERE b.lo IS NOT NULL),
-     offsets AS (
+     day_offsets AS (
+       SELECT zone, utc_day,
+         CAST(epoch(timezone(zone, t0)) - epoch(timezone('UTC', t0)) AS INTEGER) AS off0,
+         CAST(epoch(timezone(zone, t1)) - epoch(timezone('UTC', t1)) AS INTEGER) AS off1
+       FROM days),
+     stable AS (
+       SELECT d.zone, d.utc_day * 24 + h.h AS utc_hour, d.off0 AS offset_s
+       FROM day_offsets d, range(24) AS h(h) WHERE d.off0 = d.off1),
+     changing AS (
+       SELECT d.zone, d.utc_day * 24 + h.h AS utc_hour,
+         to_timestamp((d.utc_day * 24 + h.h) * 3600) AS t0, to_timestamp((d.utc_day * 24 + h.h) * 3600 + 3599) AS t1
+       FROM day_offsets d, range(24) AS h(h) WHERE d.off0 <> d.off1),
+     changing_offsets AS (
        SELECT zone, utc_hour,
          CAST(epoch(timezone(zone, t0)) - epoch(timezone('UTC', t0)) AS INTEGER) AS off0,
          CAST(epoch(timezone(zone, t1)) - epoch(timezone('UTC', t1)) AS INTEGER) AS off1
-       FROM hours)
-     SELECT zone, utc_hour, off0 AS offset_s FROM offsets WHERE off0 = off1`,
+       FROM changing)
+     SELECT zone, utc_hour, offset_s FROM stable, bounds WHERE utc_hour BETWEEN bounds.lo AND bounds.hi
+     UNION ALL
+     SELECT zone, utc_hour, off0 FROM changing_offsets, bounds
+     WHERE off0 = off1 AND utc_hour BETWEEN bounds.lo AND bounds.hi`,
     label,
   );
 }

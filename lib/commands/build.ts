@@ -1,3 +1,4 @@
+import {resolve} from "node:path";
 import type {Command} from "commander";
 import {buildSite} from "../site.js";
 import {timed} from "../progress.js";
@@ -9,6 +10,8 @@ export function registerBuild(program: Command): void {
     .option("--no-site", "update the warehouse only; skip the site build")
     .action(async (options: DataOptions & {site: boolean}) => {
       const started = performance.now();
+      // Loaders run in their own processes and read the settings file from the environment.
+      if (options.settings) process.env.TAGBOOK_SETTINGS = resolve(options.settings);
       const {warehouse, asOf, log} = await prepareWarehouse(
         {...options, drop: options.drop, fresh: options.fresh},
         "build",

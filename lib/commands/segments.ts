@@ -1,6 +1,6 @@
 import type {Command} from "commander";
 import {exportFormat, writeQuery} from "../export.js";
-import {buildSegments, EXCLUSION_REASONS, segmentRowsSql} from "../segments/build.js";
+import {EXCLUSION_REASONS, segmentRowsSql, segmentsAsOf} from "../segments/build.js";
 import {prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
 
 /**
@@ -13,7 +13,7 @@ export function registerSegments(program: Command): void {
     .option("--json", "print the catalogue as JSON")
     .action(async (options: DataOptions & {json?: boolean}) => {
       const {settings, warehouse, asOf, log} = await prepareWarehouse(options, "segments");
-      const summary = await withWarehouse(warehouse, (db) => buildSegments(db.connection, asOf, settings));
+      const summary = await withWarehouse(warehouse, (db) => segmentsAsOf(db.connection, asOf, settings));
       if (options.json) {
         process.stdout.write(`${JSON.stringify({asOf, segments: summary}, null, 2)}\n`);
         return;
@@ -42,7 +42,7 @@ export function registerSegments(program: Command): void {
       if (format === "json") throw new Error(`--out ${options.out}: segments export as .csv or .parquet`);
       const {settings, warehouse, asOf, log} = await prepareWarehouse(options, "export");
       const rows = await withWarehouse(warehouse, async (db) => {
-        await buildSegments(db.connection, asOf, settings, [segment]);
+        await segmentsAsOf(db.connection, asOf, settings, [segment]);
         return writeQuery(db.connection, segmentRowsSql(segment, true), options.out, `export ${segment}`);
       });
       log(`${rows} rows of ${segment} as of ${asOf} → ${options.out}`);

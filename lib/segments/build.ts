@@ -330,3 +330,59 @@ export function segmentRowsSql(segment: string | undefined, contacts: boolean): 
   }
   return `SELECT ${columns.join(", ")} FROM seg_rows WHERE segment = ${sqlString(segment)} ORDER BY customer_id`;
 }
+
+/** The temp tables of buildSegments that are kept in the warehouse, as saved_<name>. */
+const SAVED_TABLES = ["seg_catalogue", "seg_members", "seg_exclusions", "seg_rows"];
+
+/**
+ * Builds every list once and keeps the result in the warehouse (saved_seg_* tables), so the
+ * site's loaders and the export command read finished lists instead of each rebuilding them:
+ * the site has two downloads per list, and each rebuild costs the send-window computation.
+ * The saved lists are tied to the as-of date and to the settings they were built with.
+ */
+export async function saveSegments(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+  await buildSegments(connection, asOf, settings);
+  for (const table of SAVED_TABLES) {
+    await run(connection, `CREATE OR REPLACE TABLE saved_${table} AS SELECT * FROM ${table}`, "save segments");
+  }
+  await run(
+    connection,
+    "CREATE OR REPLACE TABLE saved_seg_meta AS SELECT CAST($asOf AS DATE) AS as_of, $settings AS settings",
+    "save segments",
+    {asOf, settings: JSON.stringify(settings)},
+  );
+}
+
+/**
+ * The lists as of a date: the saved ones when they were built for this date with these settings
+ * (exposed as the usual seg_* names), else built now.
+ *
+ * @param only Restrict a fresh build to these lists (a saved build always holds them all).
+ */
+export async function segmentsAsOf(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+  only?: string[],
+): Promise<SegmentSummary[]> {
+  const saved = await queryRows<{n: number}>(
+    connection,
+    `SELECT count(*) AS n FROM duckdb_tables() t
+     WHERE t.table_name = 'saved_seg_meta' AND NOT t.temporary`,
+    "saved segments",
+  );
+  if (saved[0]?.n) {
+    const meta = await queryRows<{as_of: string; settings: string}>(
+      connection,
+      "SELECT as_of, settings FROM saved_seg_meta",
+      "saved segments",
+    );
+    if (meta[0]?.as_of === asOf && meta[0]?.settings === JSON.stringify(settings)) {
+      for (const table of SAVED_TABLES) {
+        await run(connection, `CREATE OR REPLACE TEMP VIEW ${table} AS SELECT * FROM saved_${table}`, "saved segments");
+      }
+      return summarise(connection, segmentCatalogue(settings));
+    }
+  }
+  return buildSegments(connection, asOf, settings, only);
+}
