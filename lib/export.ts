@@ -109,12 +109,3 @@ export async function writeQuery(
   const sink = out ? createWriteStream(out) : process.stdout;
   return writeQueryTo(connection, sql, format, sink, label, Boolean(out));
 }
-
-/** Parquet bytes of a query to stdout (loaders of .parquet downloads). @returns The row count. */
-export async function writeParquetToStdout(
-  connection: DuckDBConnection,
-  sql: string,
-  label: string,
-): Promise<number> {
-  return writeQueryTo(connection, sql, "parquet", process.stdout, label, false);
-}

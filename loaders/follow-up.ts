@@ -7,10 +7,7 @@ import {
   hasColourHistory,
   ruleCounts,
 } from "../lib/colours/lists.js";
-import {closeDatabase, openDatabase, queryRows} from "../lib/duckdb.js";
-import {writeQuery} from "../lib/export.js";
-import {stderrLog} from "../lib/progress.js";
-import {latestDrop, warehousePath} from "../lib/warehouse.js";
+import {queryRows} from "../lib/duckdb.js";
 import type {LoaderContext} from "./serve.js";
 
 /** How many reds the page lists; the full list is the red-list download. */
@@ -53,24 +50,4 @@ export async function followUp({connection, asOf, previousAsOf, settings, log}: 
       horizonDays: settings.colours.horizonDays,
     },
   };
-}
-
-/**
- * Writes a colour list of the newest drop ("red", or "held back") as CSV on stdout: the
- * per-customer download behind the page, with names and numbers unmasked for the sales team.
- */
-export async function serveColourList(name: string, tag: string): Promise<void> {
-  const log = stderrLog(name);
-  const db = await openDatabase(warehousePath(), true);
-  try {
-    const drop = await latestDrop(db.connection);
-    if (!drop) throw new Error(`${name}: the warehouse ${warehousePath()} holds no drop; run tagbook build first`);
-    if (!(await hasColourHistory(db.connection))) {
-      throw new Error(`${name}: the warehouse has no colour_history table; run tagbook build again`);
-    }
-    const rows = await writeQuery(db.connection, colourListSql(drop.asOf, tag), undefined, name);
-    log(`${rows} customers as of ${drop.asOf}`);
-  } finally {
-    closeDatabase(db);
-  }
 }

@@ -1,10 +1,6 @@
-import {closeDatabase, openDatabase, queryNumber, queryRows} from "../lib/duckdb.js";
-import {writeQuery} from "../lib/export.js";
-import {productListCounts, productListSql, prepareProducts, type ProductList} from "../lib/products/lists.js";
+import {queryNumber, queryRows} from "../lib/duckdb.js";
+import {productListCounts, prepareProducts} from "../lib/products/lists.js";
 import {createLines, mineRules, miningOptions, ruleRows} from "../lib/products/mine.js";
-import {stderrLog} from "../lib/progress.js";
-import {loadSettings} from "../lib/settings/index.js";
-import {latestDrop, warehousePath} from "../lib/warehouse.js";
 import type {LoaderContext} from "./serve.js";
 
 /** Rules shown on the page; the full set is what `tagbook rules` writes. */
@@ -63,23 +59,4 @@ export async function products({connection, asOf, previousAsOf, settings, log}: 
     ruleCount, rules, itemsets, sequences, cycles, seasons, lists, browse: browse[0],
     categoryBaskets, categoryRules,
   };
-}
-
-/**
- * Writes one per-customer list as CSV to stdout (a download loader). The list is computed the
- * same way as on the page and in segments: prepareProducts, then productListSql.
- */
-export async function serveProductList(list: ProductList): Promise<void> {
-  const log = stderrLog(`${list}.csv`);
-  const db = await openDatabase(warehousePath(), true);
-  try {
-    const drop = await latestDrop(db.connection);
-    if (!drop) throw new Error(`${list}.csv: the warehouse ${warehousePath()} holds no drop; run tagbook build first`);
-    const settings = loadSettings();
-    await prepareProducts(db.connection, drop.asOf, settings);
-    const rows = await writeQuery(db.connection, productListSql(list, drop.asOf, settings), undefined, list);
-    log(`${rows} rows as of ${drop.asOf}`);
-  } finally {
-    closeDatabase(db);
-  }
 }

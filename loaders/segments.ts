@@ -1,10 +1,5 @@
-import {parseArgs} from "node:util";
-import {closeDatabase, openDatabase, queryRows} from "../lib/duckdb.js";
-import {writeQueryTo, type ExportFormat} from "../lib/export.js";
-import {stderrLog} from "../lib/progress.js";
-import {EXCLUSION_REASONS, segmentRowsSql, segmentsAsOf} from "../lib/segments/build.js";
-import {loadSettings} from "../lib/settings/index.js";
-import {latestDrop, warehousePath} from "../lib/warehouse.js";
+import {queryRows} from "../lib/duckdb.js";
+import {EXCLUSION_REASONS, segmentsAsOf} from "../lib/segments/build.js";
 import type {LoaderContext} from "./serve.js";
 
 /**
@@ -44,29 +39,4 @@ export async function segmentsPage({connection, asOf, previousAsOf, settings, lo
     segments,
     previews,
   };
-}
-
-/**
- * A download loader: writes one list (or every list, with a segment column) to stdout as CSV or
- * Parquet. The list's name comes from the route parameter (`--segment`); contact columns are
- * left out when settings.segments.contactsInSite is false (the CLI export still has them).
- */
-export async function serveSegmentDownload(format: ExportFormat, all = false): Promise<void> {
-  const {values} = parseArgs({options: {segment: {type: "string"}}, strict: false});
-  const segment = all ? undefined : String(values.segment ?? "");
-  const name = `segment ${segment ?? "all"}.${format}`;
-  const log = stderrLog(name);
-  if (!all && !segment) throw new Error(`${name}: no --segment parameter`);
-  const db = await openDatabase(warehousePath(), true);
-  try {
-    const drop = await latestDrop(db.connection);
-    if (!drop) throw new Error(`${name}: the warehouse ${warehousePath()} holds no drop; run tagbook build first`);
-    const settings = loadSettings();
-    await segmentsAsOf(db.connection, drop.asOf, settings, segment ? [segment] : undefined);
-    const sql = segmentRowsSql(segment, settings.segments.contactsInSite);
-    const rows = await writeQueryTo(db.connection, sql, format, process.stdout, name, false);
-    log(`${rows} rows as of ${drop.asOf}`);
-  } finally {
-    closeDatabase(db);
-  }
 }

@@ -1,9 +1,5 @@
-import {closeDatabase, openDatabase, queryRows, type Row} from "../lib/duckdb.js";
-import {writeQuery} from "../lib/export.js";
-import {stderrLog} from "../lib/progress.js";
-import {loadSettings, type Settings} from "../lib/settings/index.js";
-import {ensureTierSchema} from "../lib/tiers/compute.js";
-import {latestDrop, warehousePath} from "../lib/warehouse.js";
+import {queryRows, type Row} from "../lib/duckdb.js";
+import type {Settings} from "../lib/settings/index.js";
 import type {LoaderContext} from "./serve.js";
 
 /**
@@ -17,7 +13,7 @@ const maskedId = (column: string) =>
 const chosen = (asOf: string) => `(SELECT * FROM tier_assignments WHERE as_of = DATE '${asOf}' AND chosen)`;
 
 /** The as-of date before this one that has tiers, found in the tier tables themselves. */
-async function previousTierAsOf(context: Pick<LoaderContext, "connection" | "asOf">): Promise<string | null> {
+export async function previousTierAsOf(context: Pick<LoaderContext, "connection" | "asOf">): Promise<string | null> {
   const [row] = await queryRows<{d: string | null}>(
     context.connection,
     "SELECT max(as_of) AS d FROM tier_assignments WHERE as_of < CAST($asOf AS DATE)",
@@ -162,26 +158,4 @@ export async function spend(context: LoaderContext) {
     lists,
     nudgeExamples,
   };
-}
-
-/**
- * Runs a CSV download loader: opens the warehouse read-only and writes one list as CSV (with BOM
- * and formula neutralising) to stdout. Progress goes to stderr.
- */
-export async function serveTierCsv(
-  name: string,
-  sqlFor: (asOf: string, previousAsOf: string | null, settings: Settings) => string,
-): Promise<void> {
-  const log = stderrLog(name);
-  const db = await openDatabase(warehousePath(), true);
-  try {
-    const drop = await latestDrop(db.connection);
-    if (!drop) throw new Error(`${name}: the warehouse ${warehousePath()} holds no drop; run tagbook build first`);
-    await ensureTierSchema(db.connection, true);
-    const previous = await previousTierAsOf({connection: db.connection, asOf: drop.asOf});
-    const rows = await writeQuery(db.connection, sqlFor(drop.asOf, previous, loadSettings()), undefined, name);
-    log(`${rows} rows as of ${drop.asOf}`);
-  } finally {
-    closeDatabase(db);
-  }
 }

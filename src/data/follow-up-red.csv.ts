@@ -1,3 +1,0 @@
-import {serveColourList} from "../../loaders/follow-up.js";
-
-await serveColourList("follow-up-red.csv", "red");

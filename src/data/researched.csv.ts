@@ -1,3 +1,0 @@
-import {serveProductList} from "../../loaders/products.js";
-
-await serveProductList("researched");

@@ -1,3 +1,0 @@
-import {serveSegmentDownload} from "../../loaders/segments.js";
-
-await serveSegmentDownload("csv", true);
