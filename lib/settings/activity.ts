@@ -8,7 +8,10 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
 
 /** A fallback window used when a region has too little evidence of its own. */
 const defaultWindow = z
-  .object({weekday: halfHour.default("12:00"), weekend: halfHour.default("10:00")})
+  .object({
+    weekday: halfHour.default("12:00").describe("Local start of the fallback window on weekdays (HH:MM, half-hour grid)."),
+    weekend: halfHour.default("10:00").describe("Local start of the fallback window on weekend days (HH:MM)."),
+  })
   .strict();
 
 /**
@@ -68,7 +71,12 @@ export const activitySettings = z
   .object({
     /** Local night: never recommended for sending. Hours [start, end) wrap past midnight. */
     quietHours: z
-      .object({start: hour.default(22), end: hour.default(8)})
+      .object({
+        /** Local hour at which the night starts (22 = 22:00). */
+        start: hour.default(22),
+        /** Local hour at which the night ends (8 = 08:00). */
+        end: hour.default(8),
+      })
       .strict()
       .prefault({}),
     /** Length of the "golden" window, in hours on a half-hour grid (playbook: 4). */
@@ -92,7 +100,9 @@ export const activitySettings = z
     /** ISO weekdays of the weekend, by default and per country (Friday–Saturday in much of the Gulf). */
     weekend: z
       .object({
+        /** Weekend days (ISO: Monday 1 … Sunday 7) for countries not listed below. */
         default: z.array(isoWeekday).default([6, 7]),
+        /** Weekend days per country (ISO alpha-2). */
         byCountry: z.record(z.string().length(2), z.array(isoWeekday)).default({
           SA: [5, 6], EG: [5, 6], KW: [5, 6], QA: [5, 6], BH: [5, 6], OM: [5, 6], JO: [5, 6],
           IL: [5, 6], IR: [5], AF: [5],
@@ -104,6 +114,7 @@ export const activitySettings = z
     defaultWindows: z
       .object({
         default: defaultWindow.prefault({}),
+        /** Fallback window starts per country, overriding the default ones. */
         byCountry: z.record(z.string().length(2), defaultWindow).default({}),
       })
       .strict()

@@ -3,15 +3,19 @@ import {z} from "zod";
 const days = z.number().int().min(1).max(3650);
 const share = z.number().min(0).max(1);
 /** Candidate thresholds a rule is tried with when looking for a better one. */
-const grid = (values: number[]) => z.array(z.number().positive()).min(1).default(values);
+const grid = (values: number[]) =>
+  z.array(z.number().positive()).min(1).default(values)
+    .describe("Thresholds tried for this rule when looking for a better one (the recommendation grid).");
 
 /**
  * How a colour assignment is judged: "buy" is right when the customer buys (a paid order) within
  * `horizonDays` local days after the as-of date; "no buy" is right when they do not.
  */
 const judged = (expect: "buy" | "no buy", horizonDays: number) => ({
-  expect: z.enum(["buy", "no buy"]).default(expect),
-  horizonDays: days.default(horizonDays),
+  expect: z.enum(["buy", "no buy"]).default(expect)
+    .describe('What makes this colour right: "buy" (a paid order within the horizon) or "no buy".'),
+  horizonDays: days.default(horizonDays)
+    .describe("Local days after the as-of date within which the outcome is judged."),
 });
 
 /**
@@ -29,20 +33,22 @@ export const colourSettings = z
     /** History of as-of dates the accuracy is measured on: this many days back (two years, so a
      * small shop has enough evidence), every `stepDays`. */
     historyDays: days.default(364),
+    /** Days between two as-of dates of the history (7: one assessment a week). */
     stepDays: z.number().int().min(1).max(92).default(7),
     rules: z
       .object({
         /** Grey: no order, message or site event for this many calendar months (playbook table). */
         inactive: z
-          .object({enabled: z.boolean().default(true), months: z.number().int().min(1).max(60).default(6),
+          .object({enabled: z.boolean().default(true).describe("Whether this rule takes part in colouring."), months: z.number().int().min(1).max(60).default(6)
+              .describe("Calendar months without any order, message or site event."),
             grid: grid([3, 4, 6, 9, 12]), ...judged("no buy", 90)})
           .strict()
           .prefault({}),
         /** Red: a comparing word in the customer's own message within the last `windowDays`. */
         compare: z
           .object({
-            enabled: z.boolean().default(true),
-            windowDays: days.default(7),
+            enabled: z.boolean().default(true).describe("Whether this rule takes part in colouring."),
+            windowDays: days.default(7).describe("Local days back in which the signal counts."),
             grid: grid([1, 3, 7, 14, 30]),
             /**
              * Words per language, matched case-insensitively at the start of a word (so "compar"
@@ -73,15 +79,17 @@ export const colourSettings = z
           .prefault({}),
         /** Red: a site visit longer than `minSeconds` within the last `windowDays`. */
         longVisit: z
-          .object({enabled: z.boolean().default(true), minSeconds: z.number().positive().default(480),
-            windowDays: days.default(7), grid: grid([120, 240, 360, 480, 600, 900, 1200]),
+          .object({enabled: z.boolean().default(true).describe("Whether this rule takes part in colouring."), minSeconds: z.number().positive().default(480)
+              .describe("A visit at least this long (seconds) counts as a long visit."),
+            windowDays: days.default(7).describe("Local days back in which the signal counts."), grid: grid([120, 240, 360, 480, 600, 900, 1200]),
             ...judged("buy", 30)})
           .strict()
           .prefault({}),
         /** Orange: a quote opened at least `minOpens` times within the last `windowDays`. */
         quoteOpens: z
-          .object({enabled: z.boolean().default(true), minOpens: z.number().int().min(1).default(3),
-            windowDays: days.default(30), grid: grid([1, 2, 3, 4, 5, 6]), ...judged("buy", 30)})
+          .object({enabled: z.boolean().default(true).describe("Whether this rule takes part in colouring."), minOpens: z.number().int().min(1).default(3)
+              .describe("Quote opens within the window that make the customer orange."),
+            windowDays: days.default(30).describe("Local days back in which the signal counts."), grid: grid([1, 2, 3, 4, 5, 6]), ...judged("buy", 30)})
           .strict()
           .prefault({}),
         /**
@@ -89,19 +97,20 @@ export const colourSettings = z
          * within the last `windowDays`, and the customer has not answered since.
          */
         readNoReply: z
-          .object({enabled: z.boolean().default(true), minHours: z.number().positive().default(48),
-            windowDays: days.default(7), grid: grid([12, 24, 48, 72, 96]), ...judged("buy", 30)})
+          .object({enabled: z.boolean().default(true).describe("Whether this rule takes part in colouring."), minHours: z.number().positive().default(48)
+              .describe("Hours since the read without an answer."),
+            windowDays: days.default(7).describe("Local days back in which the signal counts."), grid: grid([12, 24, 48, 72, 96]), ...judged("buy", 30)})
           .strict()
           .prefault({}),
         /** Yellow: first contact fewer than `days` local days ago, and no deal yet. */
         firstContact: z
-          .object({enabled: z.boolean().default(true), days: days.default(7),
+          .object({enabled: z.boolean().default(true).describe("Whether this rule takes part in colouring."), days: days.default(7).describe("Local calendar days of the rule (since first contact, or without a click)."),
             grid: grid([3, 7, 14, 30]), ...judged("no buy", 30)})
           .strict()
           .prefault({}),
         /** Grey: no link opened for `days` local days (the playbook's rule; applies instead of green). */
         noClick: z
-          .object({enabled: z.boolean().default(true), days: days.default(7),
+          .object({enabled: z.boolean().default(true).describe("Whether this rule takes part in colouring."), days: days.default(7).describe("Local calendar days of the rule (since first contact, or without a click)."),
             grid: grid([7, 14, 30, 60, 90]), ...judged("no buy", 90)})
           .strict()
           .prefault({}),

@@ -13,15 +13,15 @@ export interface SettingReference {
 }
 
 /** The source file that defines each top-level section (its comments are the documentation). */
-const SECTION_FILES: Record<string, string> = {
-  ingest: "ingest.ts",
-  money: "ingest.ts",
-  tags: "tags.ts",
-  tiers: "tiers.ts",
-  activity: "activity.ts",
-  products: "products.ts",
-  colours: "colours.ts",
-  segments: "segments.ts",
+const SECTION_FILES: Record<string, [file: string, schema: string]> = {
+  ingest: ["ingest.ts", "ingestSettings"],
+  money: ["ingest.ts", "moneySettings"],
+  tags: ["tags.ts", "tagSettings"],
+  tiers: ["tiers.ts", "tierSettings"],
+  activity: ["activity.ts", "activitySettings"],
+  products: ["products.ts", "productSettings"],
+  colours: ["colours.ts", "colourSettings"],
+  segments: ["segments.ts", "segmentSettings"],
 };
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -37,9 +37,10 @@ export function settingsReference(): SettingReference[] {
   const defaults = parseSettings({}) as unknown as Record<string, unknown>;
   const out: SettingReference[] = [];
   for (const [section, schema] of Object.entries(settingsSchema.shape)) {
-    const file = SECTION_FILES[section];
+    const [file, schemaName] = SECTION_FILES[section] ?? [];
     const source = file ? readFileSync(join(HERE, file), "utf8") : "";
-    const cursor = {at: section === "money" ? source.indexOf("moneySettings") : 0};
+    // Comments are read from the section's own schema on, not from helpers declared above it.
+    const cursor = {at: Math.max(0, source.indexOf(`export const ${schemaName}`))};
     walk(section, schema as z.ZodType, defaults[section], source, cursor, out);
   }
   return out;
@@ -99,7 +100,8 @@ function describedAs(schema: z.ZodType): string | undefined {
 
 /** The doc comment directly above the next `name:` in the source after the cursor. */
 function commentBefore(source: string, name: string, cursor: {at: number}): string {
-  const pattern = new RegExp(`^\\s*${name}\\s*:`, "m");
+  // Keys may start a line or follow "{" or "," on one line (small inline objects).
+  const pattern = new RegExp(`(^\\s*|[{,]\\s*)${name}\\s*:`, "m");
   const rest = source.slice(cursor.at);
   const match = pattern.exec(rest);
   if (!match) return "";
