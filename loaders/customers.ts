@@ -1,8 +1,12 @@
 import {queryNumber, queryRows} from "../lib/duckdb.js";
 import type {LoaderContext} from "./serve.js";
 
-/** Customers shown in the page's searchable table; the full table is `tagbook tags`. */
-export const CUSTOMER_TABLE_LIMIT = 5000;
+/**
+ * Customers shown in the page's searchable table, with every tag and reason. About 1.7 KB each,
+ * so 500 keep the page under 1 MB; `tagbook tags` writes them all. Customers with a trigger
+ * (downgrade, priority follow-up) or a red colour come first: they are the ones to act on.
+ */
+export const CUSTOMER_TABLE_LIMIT = 500;
 
 /**
  * Tag sizes per family with the change since the previous drop, and a table of customers with
@@ -36,15 +40,17 @@ export async function customers({connection, asOf, previousAsOf}: LoaderContext)
   const table = await queryRows(
     connection,
     `WITH shown AS (
-       SELECT DISTINCT customer_id FROM tag_snapshots WHERE as_of = CAST($asOf AS DATE)
-       ORDER BY customer_id LIMIT ${CUSTOMER_TABLE_LIMIT})
+       SELECT customer_id,
+         bool_or(family = 'trigger' AND tag <> 'dormant') OR bool_or(family = 'colour' AND tag = 'red') AS act
+       FROM tag_snapshots WHERE as_of = CAST($asOf AS DATE)
+       GROUP BY customer_id ORDER BY act DESC, customer_id LIMIT ${CUSTOMER_TABLE_LIMIT})
      SELECT s.customer_id,
        right(c.wa_id, 3) AS phone_end,
        list({'family': t.family, 'tag': t.tag, 'reason': t.reason, 'since': strftime(t.since, '%Y-%m-%d')}
             ORDER BY t.family, t.tag) AS tags
      FROM shown s JOIN tag_snapshots t ON t.customer_id = s.customer_id AND t.as_of = CAST($asOf AS DATE)
      LEFT JOIN customers c ON c.customer_id = s.customer_id
-     GROUP BY s.customer_id, c.wa_id ORDER BY s.customer_id`,
+     GROUP BY s.customer_id, s.act, c.wa_id ORDER BY s.act DESC, s.customer_id`,
     "customers",
     {asOf},
   );
