@@ -176,10 +176,14 @@ async function tryThresholds(
   validate: string[],
   latest: string,
 ): Promise<Omit<GridPoint, "threshold"> & {choose_current: number | null; validate_current: number | null}> {
-  // Balanced accuracy: the mean of the share right among buyers (within the default horizon) and
-  // among the others. Plain accuracy would reward calling nobody hot, since buyers are few.
+  // Balanced accuracy (the default): the mean of the share right among buyers (within the default
+  // horizon) and among the others. Plain accuracy (settings.colours.accuracy.metric "accuracy")
+  // prefers a new threshold exactly when the recoloured customers' outcomes fit the new colour
+  // better; with few buyers it leans towards calling nobody hot.
   const balanced = (side: string) =>
-    `(avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END) FILTER (WHERE cur.next_buy_days <= ${settings.colours.horizonDays})
+    settings.colours.accuracy.metric === "accuracy"
+      ? `avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END)`
+      : `(avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END) FILTER (WHERE cur.next_buy_days <= ${settings.colours.horizonDays})
       + avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END) FILTER (WHERE coalesce(cur.next_buy_days > ${settings.colours.horizonDays}, true))) / 2`;
   const rows = await queryRows<{period: string; acc: number | null; cur: number | null; changed: number}>(
     connection,
@@ -250,7 +254,7 @@ export async function recommendThresholds(connection: DuckDBConnection, settings
       out.push({...result, why: "No threshold in the grid changes any colour: the data holds no event this rule " +
         "reads (or an earlier rule always decides first), so there is nothing to judge."});
     } else if (best.threshold === current) {
-      out.push({...result, why: `The current threshold has the best balanced accuracy on the earlier period (${pct(best.choose_accuracy)}).`});
+      out.push({...result, why: `The current threshold has the best ${metricName(settings)} on the earlier period (${pct(best.choose_accuracy)}).`});
     } else if (best.choose_changed < minEvidence || best.validate_changed < minEvidence) {
       out.push({...result, why: `Too thin: ${best.threshold} would recolour only ${best.choose_changed} assignments in ` +
         `the earlier period and ${best.validate_changed} in the later one; at least ${minEvidence} in each are needed.`});
@@ -282,4 +286,8 @@ export async function accuracyBeforeAfter(
   for (const r of recommendations) if (r.recommended !== null) overrides[r.rule] = r.recommended;
   const point = await tryThresholds(connection, settings, overrides, choose, validate, latest);
   return {before: point.validate_current, after: point.validate_accuracy, period: `${validate[0]}…${validate.at(-1)}`};
+}
+
+function metricName(settings: Settings): string {
+  return settings.colours.accuracy.metric === "accuracy" ? "accuracy" : "balanced accuracy";
 }

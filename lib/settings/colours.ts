@@ -134,6 +134,12 @@ export const colourSettings = z
          * each period (choosing and validating); fewer is too thin to act on.
          */
         minEvidence: z.number().int().min(1).default(30),
+        /**
+         * How thresholds are compared: "balanced" (mean of the share right among buyers and among
+         * the others; the default, since buyers are few and plain accuracy then favours calling
+         * nobody hot) or "accuracy" (the share of colours that were right, the playbook's 92% aim).
+         */
+        metric: z.enum(["accuracy", "balanced"]).default("balanced"),
         /** Share of the judged as-of dates (the earliest ones) used to choose; the rest validate. */
         chooseShare: z.number().gt(0).lt(1).default(0.5),
       })
