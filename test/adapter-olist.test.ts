@@ -4,9 +4,10 @@ import {olistAdapter} from "../lib/adapters/olist.js";
 import {closeDatabase, openDatabase, queryRows, type Database} from "../lib/duckdb.js";
 import {ingest} from "../lib/ingest.js";
 import {parseSettings} from "../lib/settings/index.js";
+import {realdata} from "./helpers/realdata.js";
 
 const FIXTURES = "test/fixtures/adapters/olist";
-const REALDATA = "/work/shared/realdata/olist";
+const REALDATA = realdata("olist");
 
 /** Real exports are optional locally but required in CI, where a missing folder must fail. */
 const realdataMissing = !existsSync(REALDATA);

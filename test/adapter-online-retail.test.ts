@@ -5,9 +5,10 @@ import {onlineRetailAdapter} from "../lib/adapters/online-retail.js";
 import {closeDatabase, openDatabase, queryRows, type Database} from "../lib/duckdb.js";
 import {ingest} from "../lib/ingest.js";
 import {parseSettings} from "../lib/settings/index.js";
+import {realdata} from "./helpers/realdata.js";
 
 const FIXTURES = "test/fixtures/adapters/online-retail";
-const REALDATA = "/work/shared/realdata/uci-online-retail";
+const REALDATA = realdata("uci-online-retail");
 
 /** Real exports are optional locally but required in CI, where a missing folder must fail. */
 const realdataMissing = !existsSync(REALDATA);

@@ -5,9 +5,10 @@ import {whatsappChatAdapter} from "../lib/adapters/whatsapp-chat.js";
 import {closeDatabase, openDatabase, queryRows, type Database} from "../lib/duckdb.js";
 import {ingest} from "../lib/ingest.js";
 import {parseSettings} from "../lib/settings/index.js";
+import {REALDATA_DIR} from "./helpers/realdata.js";
 
 const FIXTURES = "test/fixtures/adapters/whatsapp-chat";
-const REALDATA = "/work/shared/realdata";
+const REALDATA = REALDATA_DIR;
 const REAL_FOLDERS = ["whatsapp-chat-pustur", "whatsapp-chat-rb", "whatsapp-chat-whatstk"];
 
 /** Real exports are optional locally but required in CI, where a missing folder must fail. */

@@ -4,9 +4,10 @@ import {whatsappWebhooksAdapter} from "../lib/adapters/whatsapp-webhooks.js";
 import {closeDatabase, openDatabase, queryRows, type Database} from "../lib/duckdb.js";
 import {ingest} from "../lib/ingest.js";
 import {parseSettings} from "../lib/settings/index.js";
+import {realdata} from "./helpers/realdata.js";
 
 const FIXTURES = "test/fixtures/adapters/whatsapp-webhooks";
-const REALDATA = "/work/shared/realdata/whatsapp-webhooks-pywa";
+const REALDATA = realdata("whatsapp-webhooks-pywa");
 
 /** Real exports are optional locally but required in CI, where a missing folder must fail. */
 const realdataMissing = !existsSync(REALDATA);

@@ -6,11 +6,12 @@ import {closeDatabase, openDatabase, queryRows, run, type Database} from "../lib
 import {ingest} from "../lib/ingest.js";
 import {createLines, mineRules} from "../lib/products/mine.js";
 import {parseSettings} from "../lib/settings/index.js";
+import {realdata} from "./helpers/realdata.js";
 
 // The DuckDB miner must find exactly the itemsets (size ≤ 3) and counts that an independent
 // FP-growth implementation (node-fpgrowth) finds on the same baskets.
 
-const UCI = "/work/shared/realdata/uci-online-retail/online_retail_first_week_clean_10k.csv";
+const UCI = realdata("uci-online-retail", "online_retail_first_week_clean_10k.csv");
 
 let db: Database | undefined;
 afterEach(() => {
