@@ -45,12 +45,20 @@ export async function run(
   label: string,
   params?: Record<string, unknown>,
 ): Promise<void> {
+  const started = PROFILE ? performance.now() : 0;
   try {
     await connection.run(sql, params as never);
   } catch (error) {
     throw queryError(label, sql, error);
   }
+  if (PROFILE) {
+    const what = sql.replace(/\s+/g, " ").trim().slice(0, 70);
+    process.stderr.write(`[profile] ${((performance.now() - started) / 1000).toFixed(2)} s  ${label}: ${what}\n`);
+  }
 }
+
+/** TAGBOOK_PROFILE=1 prints every statement's wall time to stderr, to find where a build spends it. */
+const PROFILE = process.env.TAGBOOK_PROFILE === "1";
 
 /**
  * Rows of a query as plain JSON values: BIGINT and DECIMAL become numbers, TIMESTAMPTZ becomes an

@@ -7,6 +7,7 @@ import {colourAlerts, colourCounts, colourTransitions, ruleCounts, todaysRedList
 import {followUp} from "../loaders/follow-up.js";
 import {closeDatabase, openDatabase, queryRows, run, type Database} from "../lib/duckdb.js";
 import {parseSettings} from "../lib/settings/index.js";
+import {createLocalEvents} from "../lib/tags/families.js";
 import {ensureSchema} from "../lib/warehouse.js";
 
 let db: Database | undefined;
@@ -24,6 +25,12 @@ async function warehouse(zones: Record<string, string>): Promise<Database> {
   await run(db.connection, `INSERT INTO customers (customer_id) SELECT customer_id FROM customer_zone`, "t");
   await run(db.connection, "CREATE TEMP TABLE new_tags (customer_id VARCHAR, family VARCHAR, tag VARCHAR, reason VARCHAR)", "t");
   return db;
+}
+
+/** What a tagging run does after the events are in: local dates per customer, then colours. */
+async function colourTags(asOf: string, settings: ReturnType<typeof parseSettings>): Promise<void> {
+  await createLocalEvents(db!.connection, "test local events");
+  await produceColourTags(db!.connection, asOf, settings);
 }
 
 async function sql(statement: string): Promise<void> {
@@ -52,7 +59,7 @@ describe("colour state machine on hand-made event sequences", () => {
       ('a', '2024-03-03T12:00:00Z', 'quote_open'), ('a', '2024-03-10T12:00:00Z', 'link_click')`);
     await sql(`INSERT INTO orders VALUES ('o1', 'a', '2024-03-12T12:00:00Z', 50, 'USD', 'paid', 'd')`);
     const settings = parseSettings(daily);
-    await produceColourTags(db!.connection, "2024-03-18", settings);
+    await colourTags("2024-03-18", settings);
 
     const steps = (await history("a")).map((h) => `${h.d} ${h.tag} ${h.rule}${h.held ? " held" : ""}`);
     expect(steps).toEqual([
@@ -107,7 +114,7 @@ describe("colour state machine on hand-made event sequences", () => {
     // 2024-03-28T23:30Z is 29 March 00:30 in Berlin; clocks go forward on 31 March.
     await sql(`INSERT INTO messages (message_id, customer_id, direction, sent_at, text) VALUES
       ('m1', 'b', 'in', '2024-03-28T23:30:00Z', 'hello')`);
-    await produceColourTags(db!.connection, "2024-04-05", parseSettings({colours: {...daily.colours, rules: {noClick: {enabled: false}}}}));
+    await colourTags("2024-04-05", parseSettings({colours: {...daily.colours, rules: {noClick: {enabled: false}}}}));
     const steps = (await history("b")).map((h) => `${h.d} ${h.tag}`);
     // Local days 03-29 … 04-04 are days 0 … 6 (yellow); 04-05 is day 7. Counting in UTC would
     // start on 03-28 and end yellow a day early.
@@ -137,7 +144,7 @@ describe("colour state machine on hand-made event sequences", () => {
       ('c2', 'c', 'out', '2024-05-01T10:00:00Z', '2024-05-01T11:00:00Z', 'It is 20 USD', 'utility'),
       ('d1', 'd', 'out', '2024-05-01T10:00:00Z', '2024-05-01T11:00:00Z', 'Thanks for your order', 'utility')`);
     await sql("INSERT INTO orders VALUES ('o1', 'd', '2024-05-01T09:00:00Z', 20, 'USD', 'paid', 'x')");
-    await produceColourTags(db!.connection, "2024-05-03", parseSettings({colours: {...daily.colours, rules: {noClick: {enabled: false}}}}));
+    await colourTags("2024-05-03", parseSettings({colours: {...daily.colours, rules: {noClick: {enabled: false}}}}));
     // Read 11:00 on 05-01; the end of 05-02 is 37 h later, the end of 05-03 is 61 h later.
     expect((await history("c")).map((h) => `${h.d} ${h.tag}`)).toEqual(["05-01 yellow", "05-02 yellow", "05-03 orange"]);
     expect((await history("d")).map((h) => h.tag)).toEqual(["light green", "light green", "light green"]);

@@ -70,7 +70,12 @@ describe("computeTags: tags never depend on the build machine's time zone or clo
         const dir = writeDrop(drop);
         expect(await tagRows(dir, zone)).toEqual(await tagRows(dir, "UTC"));
       }),
-      {numRuns: 6},
+      {
+        numRuns: 6,
+        // Found by this property: an order at 23:00 in Singapore on the as-of date is already the
+        // next day in Tokyo, and a grid bound read in the session zone dropped its colour.
+        examples: [[{orders: [{c: 0, t: 39366000000, cents: 1}], messages: []}, "Asia/Tokyo"]],
+      },
     );
   }, 120_000);
 

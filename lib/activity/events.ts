@@ -55,6 +55,11 @@ export async function createActivityEvents(
   const label = `activity events as of ${asOf}`;
   const a = settings.activity;
   const params = {asOf};
+  // The tagging run (send-slot tags) and the segment lists both need these tables for the same
+  // drop on the same connection; building them once saves the costliest part of a build twice.
+  const key = JSON.stringify([asOf, settings, await dataVersion(connection)]);
+  const cached = builtFor.get(connection);
+  if (cached?.key === key && (await tempTablesExist(connection, ACTIVITY_TABLES))) return cached.coverage;
   const basicsDate = `(SELECT max(as_of) FROM customer_basics WHERE as_of <= CAST($asOf AS DATE))`;
 
   await run(
@@ -155,9 +160,39 @@ export async function createActivityEvents(
     label,
     params,
   );
-  return {
+  const result = {
     customers: coverage?.customers ?? 0,
     unknownZoneCustomers: coverage?.unknown_customers ?? 0,
     unknownZoneMessages: coverage?.unknown_messages ?? 0,
   };
+  builtFor.set(connection, {key, coverage: result});
+  return result;
+}
+
+const ACTIVITY_TABLES = ["act_customers", "act_messages", "act_sent", "act_events_all", "act_events"];
+
+/** What createActivityEvents last built on each connection, and for which inputs. */
+const builtFor = new WeakMap<DuckDBConnection, {key: string; coverage: ActivityCoverage}>();
+
+/** A cheap fingerprint of the tables the activity events read; any load or re-tag changes it. */
+async function dataVersion(connection: DuckDBConnection): Promise<string> {
+  const [row] = await queryRows(
+    connection,
+    `SELECT (SELECT count(*) FROM messages) AS m, (SELECT max(sent_at) FROM messages) AS ms,
+       (SELECT max(read_at) FROM messages) AS mr, (SELECT count(*) FROM orders) AS o,
+       (SELECT max(ordered_at) FROM orders) AS ot, (SELECT count(*) FROM customer_basics) AS b,
+       (SELECT count(DISTINCT time_zone) FROM customer_basics) AS z,
+       (SELECT count(*) FROM customers) AS c, (SELECT max(as_of) FROM customer_basics) AS d`,
+    "activity events: data version",
+  );
+  return JSON.stringify(row);
+}
+
+async function tempTablesExist(connection: DuckDBConnection, names: string[]): Promise<boolean> {
+  const [row] = await queryRows<{n: number}>(
+    connection,
+    `SELECT count(*) AS n FROM duckdb_tables() WHERE temporary AND table_name IN (${names.map(sqlString).join(", ")})`,
+    "activity events: cached tables",
+  );
+  return row?.n === names.length;
 }

@@ -32,13 +32,17 @@ export function compareWordsPattern(words: Record<string, string[]>): string {
  */
 async function buildGrid(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
   const c = settings.colours;
+  // The first event's UTC date less a day is on or before its local date in every zone (offsets
+  // are under 24 h). A plain CAST(ts AS DATE) would read the database session's zone, so a build
+  // machine east of the customer could start the grid after the customer's first day.
+  const utcDate = (instant: string) => `CAST(timezone('UTC', ${instant}) AS DATE) - 1`;
   await run(
     connection,
     `CREATE OR REPLACE TABLE colour_grid AS
      WITH b AS (
        SELECT CAST($asOf AS DATE) AS d, greatest(CAST($asOf AS DATE) - ${c.historyDays}, coalesce(least(
-         (SELECT min(CAST(ordered_at AS DATE)) FROM orders), (SELECT min(CAST(sent_at AS DATE)) FROM messages),
-         (SELECT min(CAST("at" AS DATE)) FROM web_events)), CAST($asOf AS DATE))) AS lo)
+         (SELECT min(${utcDate("ordered_at")}) FROM orders), (SELECT min(${utcDate("sent_at")}) FROM messages),
+         (SELECT min(${utcDate('"at"')}) FROM web_events)), CAST($asOf AS DATE))) AS lo)
      SELECT DISTINCT as_of FROM (
        SELECT CAST(b.d - CAST(k * ${c.stepDays} AS INTEGER) AS DATE) AS as_of FROM b, range(0, ${Math.floor(c.historyDays / c.stepDays) + 1}) t(k)
        UNION ALL SELECT as_of FROM drops WHERE as_of <= CAST($asOf AS DATE)
@@ -51,109 +55,146 @@ async function buildGrid(connection: DuckDBConnection, asOf: string, settings: S
 /**
  * Per-customer facts at every as-of date of the colour history (table colour_features), from
  * the event tables, so colours can be computed "as of" any past date and judged against what the
- * customer did next. Needs the temp table customer_zone(customer_id, zone) of the tagging run.
+ * customer did next. Needs the temp tables of the tagging run: customer_zone, local_orders,
+ * local_messages, local_web and customer_first_seen (see computeFacts).
  *
  * Dates are local calendar dates in the customer's zone; an as-of date d includes every event up
  * to the end of the local day d. Signals (comparing words, long visits, quote opens) count only
  * on days after the customer's last paid order, so a finished deal does not make them red again.
  * Spend is net (paid − refunded) over the last 12 months, converted to money.reportingCurrency;
  * it is null when a currency has no rate.
+ *
+ * Each event stream is first reduced to one row per customer and local day, with running totals;
+ * an ASOF join then finds, for every (as-of date, customer), the latest day on or before it. So
+ * the work grows with events plus as-of dates × customers, not with their product (joining every
+ * event to every later as-of date took most of a build on 100k customers). Sums over a window are
+ * differences of running totals, kept in DECIMAL so no cent is lost to rounding.
  */
 export async function buildColourFeatures(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
   const label = `colour features as of ${asOf}`;
   const r = settings.colours.rules;
   const reporting = sqlString(settings.money.reportingCurrency);
   const rates = Object.entries(settings.money.rates)
-    .map(([currency, rate]) => `(${sqlString(currency)}, ${rate})`)
+    .map(([currency, rate]) => `(${sqlString(currency)}, CAST(${rate} AS DECIMAL(38,10)))`)
     .join(", ");
   const pattern = sqlString(r.compare.enabled ? compareWordsPattern(r.compare.words) : "$^");
   await buildGrid(connection, asOf, settings);
 
+  /** Events of one kind within `days` local days up to each as-of date, after the last deal. */
+  const recentSignal = (where: string, days: number, aggregate: string, name: string) =>
+    `CREATE OR REPLACE TEMP TABLE c_${name} AS
+     SELECT g.as_of, w.customer_id, ${aggregate} AS ${name}
+     FROM local_web w JOIN colour_grid g ON g.as_of >= w.local_date AND g.as_of < w.local_date + ${days}
+     LEFT JOIN c_deal d ON d.as_of = g.as_of AND d.customer_id = w.customer_id
+     WHERE ${where} AND (d.last_deal IS NULL OR w.local_date > d.last_deal)
+     GROUP BY ALL`;
+
   const steps = [
     `CREATE OR REPLACE TEMP TABLE c_orders AS
      WITH rates(currency, rate) AS (VALUES ${rates || "(NULL, NULL)"})
-     SELECT o.customer_id, o.status, CAST(timezone(z.zone, o.ordered_at) AS DATE) AS local_date,
-       CASE o.status WHEN 'paid' THEN 1 WHEN 'refunded' THEN -1 ELSE 0 END
-         * o.amount * CASE WHEN o.currency = ${reporting} THEN 1 ELSE r.rate END AS amount_rc
-     FROM orders o JOIN customer_zone z USING (customer_id) LEFT JOIN rates r USING (currency)`,
-    `CREATE OR REPLACE TEMP TABLE c_in AS
-     SELECT m.customer_id, m.sent_at, CAST(timezone(z.zone, m.sent_at) AS DATE) AS local_date,
-       coalesce(regexp_matches(lower(m.text), ${pattern}), false) AS is_compare
-     FROM messages m JOIN customer_zone z USING (customer_id) WHERE m.direction = 'in'`,
-    `CREATE OR REPLACE TEMP TABLE c_out AS
-     SELECT m.customer_id, m.sent_at, m.read_at, CAST(timezone(z.zone, m.sent_at) AS DATE) AS local_date,
-       CAST(timezone(z.zone, m.read_at) AS DATE) AS read_date
-     FROM messages m JOIN customer_zone z USING (customer_id)
-     WHERE m.direction = 'out' AND m.campaign_id IS NULL AND coalesce(m.category, '') <> 'marketing'`,
-    `CREATE OR REPLACE TEMP TABLE c_web AS
-     SELECT w.customer_id, w.kind, w.duration_s, CAST(timezone(z.zone, w."at") AS DATE) AS local_date
-     FROM web_events w JOIN customer_zone z USING (customer_id)`,
+     SELECT o.customer_id, o.status, o.local_date,
+       CAST(CASE o.status WHEN 'paid' THEN 1 WHEN 'refunded' THEN -1 ELSE 0 END
+         * o.amount * CASE WHEN o.currency = ${reporting} THEN 1 ELSE r.rate END AS DECIMAL(38,10)) AS amount_rc
+     FROM local_orders o LEFT JOIN rates r USING (currency)`,
+    // One row per customer and local day with an order, carrying running totals up to that day.
+    `CREATE OR REPLACE TEMP TABLE c_order_days AS
+     SELECT customer_id, local_date,
+       max(local_date) FILTER (WHERE paid) OVER w AS last_deal,
+       sum(amount_day) OVER w AS spend_to_date,
+       sum(unconverted_day) OVER w AS unconverted_to_date
+     FROM (
+       SELECT customer_id, local_date, bool_or(status = 'paid') AS paid, coalesce(sum(amount_rc), 0) AS amount_day,
+         count(*) FILTER (WHERE amount_rc IS NULL AND status <> 'cancelled') AS unconverted_day
+       FROM c_orders GROUP BY ALL)
+     WINDOW w AS (PARTITION BY customer_id ORDER BY local_date)`,
+    `CREATE OR REPLACE TEMP TABLE c_paid_days AS
+     SELECT DISTINCT customer_id, local_date FROM c_orders WHERE status = 'paid'`,
+    `CREATE OR REPLACE TEMP TABLE c_in_days AS
+     SELECT customer_id, local_date, max(sent_at) AS last_sent_at,
+       max(local_date) FILTER (WHERE is_compare) OVER (PARTITION BY customer_id ORDER BY local_date) AS last_compare
+     FROM (SELECT customer_id, local_date, sent_at,
+             coalesce(regexp_matches(lower(text), ${pattern}), false) AS is_compare
+           FROM local_messages WHERE direction = 'in')
+     GROUP BY customer_id, local_date, is_compare`,
+    `CREATE OR REPLACE TEMP TABLE c_web_days AS
+     SELECT customer_id, local_date,
+       max(local_date) FILTER (WHERE kind = 'link_click') OVER (PARTITION BY customer_id ORDER BY local_date) AS last_click
+     FROM (SELECT DISTINCT customer_id, local_date, kind FROM local_web)`,
     // First contact: the earliest thing the customer did, or when the shop first saw them.
     `CREATE OR REPLACE TEMP TABLE c_first AS
-     SELECT z.customer_id, z.zone, least(
-       (SELECT min(CAST(timezone(z.zone, c.first_seen_at) AS DATE)) FROM customers c WHERE c.customer_id = z.customer_id),
-       (SELECT min(local_date) FROM c_orders o WHERE o.customer_id = z.customer_id),
-       (SELECT min(local_date) FROM c_in i WHERE i.customer_id = z.customer_id),
-       (SELECT min(local_date) FROM c_web w WHERE w.customer_id = z.customer_id)) AS first_contact
-     FROM customer_zone z`,
+     SELECT z.customer_id, z.zone, least(f.first_seen_date, o.d, i.d, w.d) AS first_contact
+     FROM customer_zone z
+     LEFT JOIN customer_first_seen f USING (customer_id)
+     LEFT JOIN (SELECT customer_id, min(local_date) AS d FROM c_orders GROUP BY 1) o USING (customer_id)
+     LEFT JOIN (SELECT customer_id, min(local_date) AS d FROM c_in_days GROUP BY 1) i USING (customer_id)
+     LEFT JOIN (SELECT customer_id, min(local_date) AS d FROM c_web_days GROUP BY 1) w USING (customer_id)`,
+    // The end of each as-of day in each zone, as an instant (a few hundred conversions, not one a row).
+    `CREATE OR REPLACE TEMP TABLE c_day_end AS
+     SELECT z.zone, g.as_of, timezone(z.zone, CAST(g.as_of + 1 AS TIMESTAMP)) AS day_end
+     FROM (SELECT DISTINCT zone FROM customer_zone) z, colour_grid g`,
     `CREATE OR REPLACE TEMP TABLE c_base AS
-     SELECT g.as_of, f.customer_id, f.zone, f.first_contact,
-       timezone(f.zone, CAST(g.as_of + 1 AS TIMESTAMP)) AS day_end
-     FROM colour_grid g JOIN c_first f ON f.first_contact <= g.as_of`,
+     SELECT g.as_of, f.customer_id, f.zone, f.first_contact, e.day_end,
+       CAST(g.as_of - INTERVAL 12 MONTH AS DATE) AS year_before
+     FROM colour_grid g JOIN c_first f ON f.first_contact <= g.as_of
+     JOIN c_day_end e ON e.zone = f.zone AND e.as_of = g.as_of`,
     `CREATE OR REPLACE TEMP TABLE c_deal AS
-     SELECT b.as_of, b.customer_id,
-       max(o.local_date) FILTER (WHERE o.status = 'paid' AND o.local_date <= b.as_of) AS last_deal,
-       max(o.local_date) FILTER (WHERE o.local_date <= b.as_of) AS last_order,
-       min(o.local_date) FILTER (WHERE o.status = 'paid' AND o.local_date > b.as_of) AS next_buy,
-       sum(o.amount_rc) FILTER (WHERE o.local_date <= b.as_of AND o.local_date > b.as_of - INTERVAL 12 MONTH) AS spend,
-       bool_or(o.amount_rc IS NULL AND o.status <> 'cancelled' AND o.local_date <= b.as_of
-               AND o.local_date > b.as_of - INTERVAL 12 MONTH) AS unconverted
-     FROM c_base b JOIN c_orders o USING (customer_id) GROUP BY ALL`,
+     WITH upto AS (
+       SELECT b.as_of, b.customer_id, b.year_before, o.local_date AS last_order, o.last_deal,
+         o.spend_to_date, o.unconverted_to_date
+       FROM c_base b ASOF JOIN c_order_days o ON o.customer_id = b.customer_id AND o.local_date <= b.as_of),
+     before AS (
+       SELECT u.*, o.spend_to_date AS spend_before, o.unconverted_to_date AS unconverted_before
+       FROM upto u ASOF LEFT JOIN c_order_days o ON o.customer_id = u.customer_id AND o.local_date <= u.year_before)
+     SELECT a.as_of, a.customer_id, a.last_deal, a.last_order, p.local_date AS next_buy,
+       a.spend_to_date - coalesce(a.spend_before, 0) AS spend,
+       a.unconverted_to_date - coalesce(a.unconverted_before, 0) > 0 AS unconverted
+     FROM before a ASOF LEFT JOIN c_paid_days p ON p.customer_id = a.customer_id AND p.local_date > a.as_of`,
     `CREATE OR REPLACE TEMP TABLE c_msg AS
-     SELECT b.as_of, b.customer_id, max(i.local_date) AS last_in,
-       max(i.local_date) FILTER (WHERE i.is_compare AND (d.last_deal IS NULL OR i.local_date > d.last_deal)) AS last_compare
-     FROM c_base b LEFT JOIN c_deal d USING (as_of, customer_id)
-     JOIN c_in i ON i.customer_id = b.customer_id AND i.local_date <= b.as_of GROUP BY ALL`,
+     SELECT b.as_of, b.customer_id, i.local_date AS last_in, i.last_sent_at AS last_in_at,
+       CASE WHEN d.last_deal IS NULL OR i.last_compare > d.last_deal THEN i.last_compare END AS last_compare
+     FROM c_base b ASOF JOIN c_in_days i ON i.customer_id = b.customer_id AND i.local_date <= b.as_of
+     LEFT JOIN c_deal d ON d.as_of = b.as_of AND d.customer_id = b.customer_id`,
     `CREATE OR REPLACE TEMP TABLE c_webagg AS
-     SELECT b.as_of, b.customer_id, max(w.local_date) AS last_web,
-       max(w.local_date) FILTER (WHERE w.kind = 'link_click') AS last_click,
-       max(w.duration_s) FILTER (WHERE w.kind = 'visit' AND w.local_date > b.as_of - ${r.longVisit.windowDays}
-         AND (d.last_deal IS NULL OR w.local_date > d.last_deal)) AS max_visit_s,
-       count(*) FILTER (WHERE w.kind = 'quote_open' AND w.local_date > b.as_of - ${r.quoteOpens.windowDays}
-         AND (d.last_deal IS NULL OR w.local_date > d.last_deal)) AS quote_opens
-     FROM c_base b LEFT JOIN c_deal d USING (as_of, customer_id)
-     JOIN c_web w ON w.customer_id = b.customer_id AND w.local_date <= b.as_of GROUP BY ALL`,
+     SELECT b.as_of, b.customer_id, w.local_date AS last_web, w.last_click
+     FROM c_base b ASOF JOIN c_web_days w ON w.customer_id = b.customer_id AND w.local_date <= b.as_of`,
+    recentSignal("w.kind = 'visit'", r.longVisit.windowDays, "max(w.duration_s)", "max_visit_s"),
+    recentSignal("w.kind = 'quote_open'", r.quoteOpens.windowDays, "count(*)", "quote_opens"),
     // Read, no reply: the shop's last answer in a conversation (a one-to-one message sent within
     // the window after a customer message, so order confirmations do not count), read within the
     // window, with no message from the customer since; hours from reading to the end of the day.
+    `CREATE OR REPLACE TEMP TABLE c_answers AS
+     SELECT o.customer_id, o.local_date, arg_max(o.sent_at, o.sent_at) AS sent_at,
+       arg_max(o.read_at, o.sent_at) AS read_at, arg_max(o.read_date, o.sent_at) AS read_date
+     FROM local_messages o
+     ASOF JOIN (SELECT customer_id, sent_at FROM local_messages WHERE direction = 'in') i
+       ON i.customer_id = o.customer_id AND i.sent_at < o.sent_at
+     WHERE o.direction = 'out' AND o.campaign_id IS NULL AND coalesce(o.category, '') <> 'marketing'
+       AND i.sent_at >= o.sent_at - INTERVAL ${r.readNoReply.windowDays} DAY
+     GROUP BY o.customer_id, o.local_date`,
     `CREATE OR REPLACE TEMP TABLE c_rnr AS
-     WITH last_out AS (
-       SELECT b.as_of, b.customer_id, b.day_end, max(o.sent_at) AS sent_at, arg_max(o.read_at, o.sent_at) AS read_at,
-         arg_max(o.read_date, o.sent_at) AS read_date
-       FROM c_base b JOIN c_out o ON o.customer_id = b.customer_id AND o.local_date <= b.as_of
-       AND EXISTS (SELECT 1 FROM c_in i WHERE i.customer_id = o.customer_id AND i.sent_at < o.sent_at
-                   AND i.sent_at >= o.sent_at - INTERVAL ${r.readNoReply.windowDays} DAY)
-     GROUP BY ALL)
-     SELECT as_of, customer_id, epoch(day_end - read_at) / 3600 AS read_no_reply_hours
-     FROM last_out l
-     WHERE read_at IS NOT NULL AND read_date <= as_of AND read_date > as_of - ${r.readNoReply.windowDays}
-       AND NOT EXISTS (SELECT 1 FROM c_in i WHERE i.customer_id = l.customer_id AND i.sent_at > l.sent_at
-                       AND i.local_date <= l.as_of)`,
+     SELECT b.as_of, b.customer_id, epoch(b.day_end - a.read_at) / 3600 AS read_no_reply_hours
+     FROM c_base b ASOF JOIN c_answers a ON a.customer_id = b.customer_id AND a.local_date <= b.as_of
+     LEFT JOIN c_msg m ON m.as_of = b.as_of AND m.customer_id = b.customer_id
+     WHERE a.read_at IS NOT NULL AND a.read_date <= b.as_of AND a.read_date > b.as_of - ${r.readNoReply.windowDays}
+       AND (m.last_in_at IS NULL OR m.last_in_at <= a.sent_at)`,
     `CREATE OR REPLACE TABLE colour_features AS
      SELECT b.as_of, b.customer_id, b.first_contact,
        coalesce(greatest(d.last_order, m.last_in, w.last_web), b.first_contact) AS last_interaction,
        d.last_deal, d.next_buy - b.as_of AS next_buy_days,
        CASE WHEN d.unconverted THEN NULL ELSE coalesce(d.spend, 0) END AS annual_spend,
        b.as_of - m.last_compare AS days_since_compare,
-       w.max_visit_s, coalesce(w.quote_opens, 0) AS quote_opens, r.read_no_reply_hours,
+       v.max_visit_s, coalesce(q.quote_opens, 0) AS quote_opens, r.read_no_reply_hours,
        b.as_of - b.first_contact AS days_since_first,
        b.as_of - coalesce(w.last_click, b.first_contact) AS days_since_click,
        w.last_click IS NOT NULL AS ever_clicked
      FROM c_base b LEFT JOIN c_deal d USING (as_of, customer_id) LEFT JOIN c_msg m USING (as_of, customer_id)
-     LEFT JOIN c_webagg w USING (as_of, customer_id) LEFT JOIN c_rnr r USING (as_of, customer_id)`,
+     LEFT JOIN c_webagg w USING (as_of, customer_id) LEFT JOIN c_max_visit_s v USING (as_of, customer_id)
+     LEFT JOIN c_quote_opens q USING (as_of, customer_id) LEFT JOIN c_rnr r USING (as_of, customer_id)`,
   ];
   for (const sql of steps) await run(connection, sql, label);
-  for (const t of ["c_orders", "c_in", "c_out", "c_web", "c_first", "c_base", "c_deal", "c_msg", "c_webagg", "c_rnr"]) {
+  const scratch = ["c_orders", "c_order_days", "c_paid_days", "c_in_days", "c_web_days", "c_first", "c_day_end", "c_base",
+    "c_deal", "c_msg", "c_webagg", "c_max_visit_s", "c_quote_opens", "c_answers", "c_rnr"];
+  for (const t of scratch) {
     await run(connection, `DROP TABLE IF EXISTS ${t}`, label);
   }
 }

@@ -101,8 +101,8 @@ function ruleWhy(boundaries: readonly RuleBoundary[], minFall: number): (i: numb
  * the tier tables, and tags customers with the tiers of settings.tiers.method.
  *
  * Spend counts orders in the window (as-of − windowMonths, as-of] by local calendar date in the
- * customer's zone (customer_zone, computed here from each instant rather than taken from
- * another family's table, so the window edge is this module's own statement): paid orders add, refunds (their own rows, dated when refunded) subtract, and
+ * customer's zone (local_orders and local_messages of the tagging run): paid orders add, refunds
+ * (their own rows, dated when refunded) subtract, and
  * cancelled orders never count. With several currencies in the window, amounts are converted to
  * settings.money.reportingCurrency through settings.money.rates; when a rate is missing, no
  * tiers are made for the drop and tier_runs.problem names the currencies (the command and page
@@ -121,10 +121,8 @@ export async function computeSpendTiers(connection: DuckDBConnection, asOf: stri
     connection,
     `CREATE OR REPLACE TEMP TABLE tier_orders AS
      SELECT * FROM (
-       SELECT o.customer_id, o.order_id, o.status, o.amount, o.currency,
-              CAST(timezone(z.zone, o.ordered_at) AS DATE) AS local_date
-       FROM orders o JOIN customer_zone z USING (customer_id)
-       WHERE o.status IN ('paid', 'refunded'))
+       SELECT customer_id, order_id, status, amount, currency, local_date
+       FROM local_orders WHERE status IN ('paid', 'refunded'))
      WHERE local_date > ${windowStart} AND local_date <= CAST($asOf AS DATE)`,
     label,
     params,
@@ -173,8 +171,7 @@ export async function computeSpendTiers(connection: DuckDBConnection, asOf: stri
        GROUP BY customer_id),
      reads AS (
        SELECT customer_id, count(DISTINCT message_id) AS n
-       FROM (SELECT m.customer_id, m.message_id, CAST(timezone(z.zone, m.read_at) AS DATE) AS read_date
-             FROM messages m JOIN customer_zone z USING (customer_id) WHERE m.direction = 'out')
+       FROM (SELECT customer_id, message_id, read_date FROM local_messages WHERE direction = 'out')
        WHERE read_date <= CAST($asOf AS DATE)
          AND read_date > CAST(CAST($asOf AS DATE) - INTERVAL 1 MONTH AS DATE)
        GROUP BY customer_id)
