@@ -93,7 +93,8 @@ export async function spend(context: LoaderContext) {
      SELECT tier_index, tier, CAST(min(lower_bound) AS DOUBLE) AS lower_bound, count(*) AS customers,
        count(*) / any_value(total.n) AS customer_share, CAST(sum(spend_12m) AS DOUBLE) AS revenue,
        CAST(sum(spend_12m) / any_value(total.s) AS DOUBLE) AS revenue_share,
-       avg(orders_12m) * 12 / ${months} AS purchases_per_year,
+       -- Purchase days, not orders: two orders on one local day are one purchase.
+       avg(purchase_days_12m) * 12 / ${months} AS purchases_per_year,
        median(mean_gap_days) AS median_repeat_days,
        count(mean_gap_days) AS repeat_customers,
        count(*) FILTER (WHERE downgrade) AS downgrade_flags

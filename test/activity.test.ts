@@ -1,16 +1,17 @@
 import {spawnSync} from "node:child_process";
 import {afterEach, describe, expect, it} from "vitest";
 import {createActivityEvents} from "../lib/activity/events.js";
-import {heatmapCells} from "../lib/activity/heatmap.js";
+import {heatmapCells, rateCells} from "../lib/activity/heatmap.js";
 import {createZoneHourOffsets, localTimestampSql, offsetJoinSql} from "../lib/activity/local-time.js";
-import {periodRanges, ramadanRanges} from "../lib/activity/periods.js";
+import {periodRanges, periodReport, ramadanRanges} from "../lib/activity/periods.js";
+import {regionTable} from "../lib/activity/regions.js";
 import {createCustomerSendWindows} from "../lib/activity/send-window.js";
 import {slotTags} from "../lib/activity/slots.js";
 import {computeWindows, isQuietHour} from "../lib/activity/windows.js";
 import {closeDatabase, openDatabase, queryRows, run, type Database} from "../lib/duckdb.js";
 import {parseSettings} from "../lib/settings/index.js";
 import {TC08_CUSTOMERS, TC08_EXPECTED, TC08_MESSAGES} from "./fixtures/activity/tc08.js";
-import {activityWarehouse, type TestMessage} from "./fixtures/activity/warehouse.js";
+import {activityWarehouse, type TestMessage, type TestOrder} from "./fixtures/activity/warehouse.js";
 
 let db: Database | undefined;
 afterEach(() => {
@@ -174,8 +175,11 @@ describe("send windows", () => {
     expect(pick("best").ci_low).toBeCloseTo(0.92865, 4);
     expect(pick("best").ci_high).toBeCloseTo(1, 9);
     // No weekend messages: the weekend falls back to the configured default and says so.
-    const weekend = windows.find((w) => w.region === "AE" && w.day_type === "weekend");
-    expect(weekend).toBeUndefined();
+    const weekend = windows.find((w) => w.region === "AE" && w.day_type === "weekend" && w.kind === "best");
+    expect(weekend).toMatchObject({start: "10:00", end: "14:00", source: "default", sent: 0});
+    expect(weekend!.note).toBe("configured default: no window outside quiet hours has 10 messages (most: 0)");
+    // No evidence means no known bad window: the worst window has no default.
+    expect(windows.find((w) => w.region === "AE" && w.day_type === "weekend" && w.kind === "worst")).toBeUndefined();
   });
 
   it("falls back to the configured default below the minimum evidence, and says so", async () => {
@@ -242,5 +246,130 @@ describe("slot tags", () => {
     const tags = await queryRows(db.connection, "SELECT * FROM new_tags ORDER BY customer_id, tag", "test");
     expect(tags).toEqual([{customer_id: "a", family: "slot", tag: "Wednesday evening active",
       reason: "5 reads in a row in the slot (20:00–24:00 local), 2024-01-03 20:30 to 2024-01-31 20:30 (rule: 5 in a row, last 90 days)"}]);
+  });
+});
+
+describe("rates by the local hour a message was sent", () => {
+  it("gives reply rate and median minutes to read per sent hour, with the raw counts beside them", async () => {
+    // Dubai is +04:00. Four sends at 10:00 local on Monday 2024-01-15 (06:00Z), one replied, read
+    // after 10, 20 and 40 minutes and never; two sends at 20:00 local (16:00Z), both replied.
+    const out = (id: string, at: string, readAfterMin?: number): TestMessage => ({
+      id, customer: "ae", direction: "out", sentAt: at,
+      readAt: readAfterMin === undefined ? undefined : new Date(Date.parse(at) + readAfterMin * 60_000).toISOString(),
+    });
+    const msgs: TestMessage[] = [
+      out("m1", "2024-01-15T06:00:00Z", 10), out("m2", "2024-01-15T06:01:00Z", 20),
+      out("m3", "2024-01-15T06:02:00Z", 40), out("m4", "2024-01-15T06:03:00Z"),
+      {id: "r1", customer: "ae", direction: "in", sentAt: "2024-01-15T06:05:00Z"},
+      out("m5", "2024-01-15T16:00:00Z", 5), {id: "r2", customer: "ae", direction: "in", sentAt: "2024-01-15T16:10:00Z"},
+      out("m6", "2024-01-15T16:20:00Z", 15), {id: "r3", customer: "ae", direction: "in", sentAt: "2024-01-15T16:30:00Z"},
+    ];
+    db = await activityWarehouse("2024-01-31", [{id: "ae", country: "AE", zone: "Asia/Dubai"}], msgs);
+    await createActivityEvents(db.connection, "2024-01-31", parseSettings({}));
+    const cells = (await rateCells(db.connection)).filter((c) => c.region === "AE");
+    // r1 answers m4 (the latest message before it), not m1: one reply among the four 10:00 sends.
+    expect(cells).toEqual([
+      {region: "AE", weekday: 1, hour: 10, sent: 4, read: 3, replied: 1, reply_rate: 0.25, median_read_minutes: 20},
+      {region: "AE", weekday: 1, hour: 20, sent: 2, read: 2, replied: 2, reply_rate: 1, median_read_minutes: 10},
+    ]);
+  });
+});
+
+describe("instant and considered windows", () => {
+  it("picks the instant window on fast replies and the considered one on purchases within 72 h", async () => {
+    // Riyadh (+03:00; its weekend is Friday and Saturday). Monday to Thursday, 2024-01-08..11, ten
+    // customers get one message each at a daytime hour that moves with the day (12:00, 13:00,
+    // 14:00, 15:00 local) and answer within 10 minutes (fast), and one at 19:00 local that they
+    // answer after 3 hours (a reply, but not fast).
+    const msgs: TestMessage[] = [];
+    for (let d = 8; d <= 11; d++) {
+      const day = `2024-01-${String(d).padStart(2, "0")}`;
+      const noonZ = String(9 + d - 8).padStart(2, "0");
+      for (let i = 0; i < 10; i++) {
+        msgs.push({id: `n${d}-${i}`, customer: `c${i}`, direction: "out", sentAt: `${day}T${noonZ}:0${i}:00Z`});
+        msgs.push({id: `nr${d}-${i}`, customer: `c${i}`, direction: "in", sentAt: `${day}T${noonZ}:1${i}:00Z`});
+        msgs.push({id: `e${d}-${i}`, customer: `c${i}`, direction: "out", sentAt: `${day}T16:0${i}:00Z`});
+        msgs.push({id: `er${d}-${i}`, customer: `c${i}`, direction: "in", sentAt: `${day}T19:0${i}:00Z`});
+      }
+    }
+    // Each customer buys 71 h after Thursday's evening message: only those ten sends are followed
+    // by a purchase within 72 h (Thursday's 15:00 message was 75 h before).
+    const orders: TestOrder[] = Array.from({length: 10}, (_, i) => ({id: `o${i}`, customer: `c${i}`, at: `2024-01-14T15:0${i}:00Z`}));
+    const customers = Array.from({length: 10}, (_, i) => ({id: `c${i}`, country: "SA", zone: "Asia/Riyadh"}));
+    db = await activityWarehouse("2024-01-31", customers, msgs, orders);
+    const settings = parseSettings({activity: {minEvidence: 10}});
+    await createActivityEvents(db.connection, "2024-01-31", settings);
+    const windows = await computeWindows(db.connection, settings);
+    const pick = (kind: string) => windows.find((w) => w.region === "SA" && w.day_type === "weekday" && w.kind === kind)!;
+    // The daytime sends fall in 12:00–15:10 local, so the windows from 11:30 and from 12:00 both
+    // hold all 40 fast replies (rate 1 on the most evidence); the earliest start wins.
+    expect(pick("instant")).toMatchObject({start: "11:30", end: "15:30", sent: 40, fast: 40, metric: "fast reply rate"});
+    // Every 4-hour window holding 19:00 and no daytime send buys at 10 of 40; among equal rates on
+    // equal evidence the earliest start wins (15:30, just after the 15:00 sends).
+    expect(pick("considered")).toMatchObject({start: "15:30", end: "19:30", sent: 40, purchased: 10, metric: "purchase rate"});
+    expect(pick("considered").metric_rate).toBe(0.25);
+  });
+});
+
+describe("period shifts", () => {
+  it("shifts activity 2.5 h later inside Ramadan 1445 for a customer who moves from 20:00 to 22:30", async () => {
+    // Riyadh is +03:00 all year. Outside (February): replies at 20:00 local (17:00Z); inside
+    // Ramadan 1445 (2024-03-11 to 2024-04-09 by Umm al-Qura): replies at 22:30 local (19:30Z).
+    const msgs: TestMessage[] = [];
+    for (let d = 1; d <= 10; d++) msgs.push({id: `o${d}`, customer: "sa", direction: "in", sentAt: `2024-02-${String(d).padStart(2, "0")}T17:00:00Z`});
+    for (let d = 15; d <= 24; d++) msgs.push({id: `i${d}`, customer: "sa", direction: "in", sentAt: `2024-03-${d}T19:30:00Z`});
+    db = await activityWarehouse("2024-04-30", [{id: "sa", country: "SA", zone: "Asia/Riyadh"}], msgs);
+    const settings = parseSettings({activity: {periods: [{name: "Ramadan", type: "ramadan"}]}});
+    await createActivityEvents(db.connection, "2024-04-30", settings);
+    const {shifts} = await periodReport(db.connection, settings);
+    const sa = shifts.find((s) => s.region === "SA")!;
+    expect(sa).toMatchObject({period: "Ramadan", events_in: 10, events_out: 10});
+    expect(sa.shift_hours).toBeCloseTo(2.5, 9);
+    expect(sa.mean_hour_in).toBeCloseTo(22.5 + 1 / 120, 9);
+  });
+
+  it("measures a move from 23:00 to 01:00 as +2 h, not −22 h", async () => {
+    const msgs: TestMessage[] = [];
+    // London in January is UTC: outside the period at 23:00, inside (Jan 20–25) at 01:00.
+    for (let d = 2; d <= 7; d++) msgs.push({id: `o${d}`, customer: "gb", direction: "in", sentAt: `2024-01-0${d}T23:00:00Z`});
+    for (let d = 20; d <= 25; d++) msgs.push({id: `i${d}`, customer: "gb", direction: "in", sentAt: `2024-01-${d}T01:00:00Z`});
+    db = await activityWarehouse("2024-01-31", [{id: "gb", country: "GB", zone: "Europe/London"}], msgs);
+    const settings = parseSettings({activity: {periods: [{name: "holiday", type: "dates", ranges: [["2024-01-20", "2024-01-25"]]}]}});
+    await createActivityEvents(db.connection, "2024-01-31", settings);
+    const {shifts} = await periodReport(db.connection, settings);
+    expect(shifts.find((s) => s.region === "all")!.shift_hours).toBeCloseTo(2, 9);
+  });
+});
+
+describe("region table", () => {
+  it("gives order share, AOV in the shop's currency, density, the high-value flag and cancellation rates", async () => {
+    // 300 customers: 200 in IN, 100 in BR (one of them shipping-restricted), none in any other region.
+    const customers = [
+      ...Array.from({length: 200}, (_, i) => ({id: `in${i}`, country: "IN", zone: "Asia/Kolkata"})),
+      ...Array.from({length: 100}, (_, i) => ({id: `br${i}`, country: "BR", zone: "America/Sao_Paulo"})),
+    ];
+    // IN: 3 paid orders of 10; BR: 1 paid order of 10 and one cancelled (restricted customer br0).
+    const orders: TestOrder[] = [
+      {id: "a", customer: "in0", at: "2024-01-10T10:00:00Z"}, {id: "b", customer: "in1", at: "2024-01-11T10:00:00Z"},
+      {id: "c", customer: "in2", at: "2024-01-12T10:00:00Z"}, {id: "d", customer: "br1", at: "2024-01-12T15:00:00Z"},
+      {id: "e", customer: "br0", at: "2024-01-13T15:00:00Z", status: "cancelled"},
+      // A year earlier, one IN order in the same 90 days: frequency change +200%.
+      {id: "y", customer: "in3", at: "2023-01-10T10:00:00Z"},
+    ];
+    db = await activityWarehouse("2024-01-31", customers, [], orders);
+    await run(db.connection, "UPDATE orders SET currency = 'BRL'", "test");
+    await run(db.connection, "UPDATE customer_basics SET shipping_restricted = true WHERE customer_id = 'br0'", "test");
+    const settings = parseSettings({activity: {lookbackDays: 30}});
+    await createActivityEvents(db.connection, "2024-01-31", settings);
+    await computeWindows(db.connection, settings);
+    const rows = await regionTable(db.connection, "2024-01-31", settings);
+    const row = (r: string) => rows.find((x) => x.region === r)!;
+    // One currency in the drop: AOV in BRL, without any rate.
+    expect(row("IN")).toMatchObject({customers: 200, orders: 3, order_share: 0.75, aov: 10, currency: "BRL",
+      orders_per_thousand: 10, high_value: true, orders_recent: 3, orders_year_ago: 1, frequency_change: 2});
+    // BR: 1 order per 300 customers is 3.3 per 1,000, under the density bound of 5.
+    expect(row("BR")).toMatchObject({customers: 100, orders: 1, order_share: 0.25, aov: 10, high_value: false,
+      restricted_share: 0.01, restricted_cancel_rate: 1, other_cancel_rate: 0});
+    expect(row("BR").orders_per_thousand).toBeCloseTo(10 / 3, 9);
   });
 });

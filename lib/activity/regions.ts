@@ -26,7 +26,7 @@ export interface RegionRow {
 
 /**
  * The region table: per country, its share of paid orders, average order value in the reporting
- * currency, order density, the high-value flag, median reply time, best windows, the
+ * currency (the shop's own when it sells in one), order density, the high-value flag, median reply time, best windows, the
  * shipping-restricted share with its cancellation rate, and the change in orders over the last
  * `compareDays` local days against the same days a year earlier.
  *
@@ -38,8 +38,17 @@ export interface RegionRow {
 export async function regionTable(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<RegionRow[]> {
   const a = settings.activity;
   const m = settings.money;
-  const rates = Object.entries(m.rates).map(([c, r]) => `(${sqlString(c)}, ${r})`);
-  rates.push(`(${sqlString(m.reportingCurrency)}, 1)`);
+  // A shop that sells in one currency compares regions in it (as the spend tiers do); only a
+  // mixed drop needs settings.money.rates to reach the reporting currency.
+  const used = await queryRows<{currency: string}>(
+    connection,
+    "SELECT DISTINCT currency FROM orders WHERE status = 'paid' ORDER BY 1",
+    "region table: currencies",
+  );
+  const single = used.length === 1 ? used[0]!.currency : null;
+  const currency = single ?? m.reportingCurrency;
+  const rates = single ? [] : Object.entries(m.rates).map(([c, r]) => `(${sqlString(c)}, ${r})`);
+  rates.push(`(${sqlString(currency)}, 1)`);
   const shopZone = sqlString(settings.ingest.timeZone);
   const clock = (slot: string) => `printf('%02d:%02d', (${slot} * 30) // 60, (${slot} * 30) % 60)`;
   const windowText = (dayType: string) => `(SELECT ${clock("w.start_slot")} || '–' || ${clock("(w.start_slot + w.slots) % 48")}
@@ -86,10 +95,11 @@ export async function regionTable(connection: DuckDBConnection, asOf: string, se
          coalesce(yoy.orders_recent, 0) AS orders_recent, coalesce(yoy.orders_year_ago, 0) AS orders_year_ago
        FROM cust LEFT JOIN per USING (region) LEFT JOIN yoy USING (region) LEFT JOIN reply USING (region)),
      ranked AS (
-       SELECT *, row_number() OVER (ORDER BY aov DESC NULLS LAST) AS aov_rank,
+       -- rank, not row_number: regions with the same average order value are in or out together.
+       SELECT *, rank() OVER (ORDER BY aov DESC NULLS LAST) AS aov_rank,
          count(aov) OVER () AS regions_with_aov
        FROM c)
-     SELECT region, customers, orders, order_share, aov, ${sqlString(m.reportingCurrency)} AS currency, aov_missing_rate,
+     SELECT region, customers, orders, order_share, aov, ${sqlString(currency)} AS currency, aov_missing_rate,
        orders_per_thousand,
        coalesce(orders_per_thousand > ${a.regions.minOrdersPerThousand} AND aov IS NOT NULL
          AND aov_rank <= ceil(${a.regions.topShare} * regions_with_aov), false) AS high_value,

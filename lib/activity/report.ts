@@ -35,6 +35,7 @@ export async function activityReport(connection: DuckDBConnection, asOf: string,
     windows,
     periods: await periodReport(connection, settings),
     regions: await regionTable(connection, asOf, settings),
-    settings: {quietHours: a.quietHours, windowHours: a.windowHours, minEvidence: a.minEvidence, lookbackDays: a.lookbackDays},
+    settings: {quietHours: a.quietHours, windowHours: a.windowHours, minEvidence: a.minEvidence, lookbackDays: a.lookbackDays,
+      compareDays: a.regions.compareDays},
   };
 }

@@ -109,6 +109,17 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
     label,
   );
 
+  // Every region with a customer of known zone, and both day types, gets its windows: one that
+  // was never messaged still needs a time to be sent to, so it takes the configured default.
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE act_window_regions AS
+     SELECT r.region, d.day_type
+     FROM (SELECT DISTINCT country AS region FROM act_customers UNION SELECT 'all') r,
+          (VALUES ('weekday'), ('weekend')) d(day_type)`,
+    label,
+  );
+
   const defaults = Object.entries(a.defaultWindows.byCountry);
   const defaultStart = (dayType: "weekday" | "weekend") => {
     const cases = defaults.map(([code, w]) => `WHEN c.region = '${code}' THEN ${clockSlot(w[dayType])}`);
@@ -121,7 +132,7 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
       coalesce(sum(s.sent), 0) AS sent, coalesce(sum(s.replied), 0) AS replied,
       coalesce(sum(s.fast), 0) AS fast, coalesce(sum(s.purchased), 0) AS purchased,
       coalesce(sum(s.stopped), 0) AS stopped
-    FROM (SELECT DISTINCT region, day_type FROM act_slot_stats) r
+    FROM act_window_regions r
     CROSS JOIN ${windowSlotsSql(n, a.quietHours)}
     LEFT JOIN act_slot_stats s ON s.region = r.region AND s.day_type = r.day_type AND s.slot = w.slot
     GROUP BY ALL`;
