@@ -15,7 +15,8 @@ export interface ActivityReport {
   windows: SendWindow[];
   periods: {ranges: PeriodRange[]; shifts: PeriodShift[]; cells: Record<string, unknown>[]};
   regions: RegionRow[];
-  settings: {quietHours: {start: number; end: number}; windowHours: number; minEvidence: number; lookbackDays: number};
+  settings: {quietHours: {start: number; end: number}; windowHours: number; minEvidence: number; lookbackDays: number;
+    compareDays: number};
 }
 
 /**
