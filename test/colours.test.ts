@@ -49,6 +49,23 @@ async function history(customer: string) {
 const daily = {colours: {stepDays: 1, historyDays: 30}};
 
 describe("colour state machine on hand-made event sequences", () => {
+  it("knows the next purchase of a prospect who had never ordered (the outcome accuracy is judged on)", async () => {
+    await warehouse({p: "Europe/Berlin"});
+    await sql(`INSERT INTO messages (message_id, customer_id, direction, sent_at, text) VALUES
+      ('m1', 'p', 'in', '2024-03-01T10:00:00Z', 'Hallo')`);
+    await sql(`INSERT INTO orders VALUES ('o1', 'p', '2024-03-06T12:00:00Z', 50, 'USD', 'paid', 'd')`);
+    await colourTags("2024-03-10", parseSettings(daily));
+    const rows = await queryRows<{d: string; next: number | null; deal: string | null}>(db!.connection,
+      `SELECT strftime(as_of, '%m-%d') AS d, next_buy_days AS next, strftime(last_deal, '%m-%d') AS deal
+       FROM colour_features WHERE customer_id = 'p' AND as_of IN ('2024-03-01', '2024-03-05', '2024-03-06') ORDER BY as_of`, "t");
+    // Before the first order the next purchase is 5 days (then 1 day) ahead; on its day it is the deal.
+    expect(rows).toEqual([
+      {d: "03-01", next: 5, deal: null},
+      {d: "03-05", next: 1, deal: null},
+      {d: "03-06", next: null, deal: "03-06"},
+    ]);
+  });
+
   it("walks yellow → orange → red (with fatigue) → green → grey, one as-of date a day", async () => {
     await warehouse({a: "Europe/Berlin"});
     await sql(`INSERT INTO messages (message_id, customer_id, direction, sent_at, text) VALUES

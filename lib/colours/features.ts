@@ -141,7 +141,8 @@ export async function buildColourFeatures(connection: DuckDBConnection, asOf: st
      WITH upto AS (
        SELECT b.as_of, b.customer_id, b.year_before, o.local_date AS last_order, o.last_deal,
          o.spend_to_date, o.unconverted_to_date
-       FROM c_base b ASOF JOIN c_order_days o ON o.customer_id = b.customer_id AND o.local_date <= b.as_of),
+       -- LEFT: a prospect with no order yet still needs a row, for the next purchase it makes.
+       FROM c_base b ASOF LEFT JOIN c_order_days o ON o.customer_id = b.customer_id AND o.local_date <= b.as_of),
      before AS (
        SELECT u.*, o.spend_to_date AS spend_before, o.unconverted_to_date AS unconverted_before
        FROM upto u ASOF LEFT JOIN c_order_days o ON o.customer_id = u.customer_id AND o.local_date <= u.year_before)
