@@ -1,3 +1,4 @@
+import {maskedCustomerIdSql, maskedNumbersInTextSql} from "../lib/privacy.js";
 import {queryNumber, queryRows} from "../lib/duckdb.js";
 import type {LoaderContext} from "./serve.js";
 
@@ -44,9 +45,9 @@ export async function customers({connection, asOf, previousAsOf}: LoaderContext)
          bool_or(family = 'trigger' AND tag <> 'dormant') OR bool_or(family = 'colour' AND tag = 'red') AS act
        FROM tag_snapshots WHERE as_of = CAST($asOf AS DATE)
        GROUP BY customer_id ORDER BY act DESC, customer_id LIMIT ${CUSTOMER_TABLE_LIMIT})
-     SELECT s.customer_id,
+     SELECT ${maskedCustomerIdSql("s.customer_id")} AS customer_id,
        right(c.wa_id, 3) AS phone_end,
-       list({'family': t.family, 'tag': t.tag, 'reason': t.reason, 'since': strftime(t.since, '%Y-%m-%d')}
+       list({'family': t.family, 'tag': t.tag, 'reason': ${maskedNumbersInTextSql("t.reason")}, 'since': strftime(t.since, '%Y-%m-%d')}
             ORDER BY t.family, t.tag) AS tags
      FROM shown s JOIN tag_snapshots t ON t.customer_id = s.customer_id AND t.as_of = CAST($asOf AS DATE)
      LEFT JOIN customers c ON c.customer_id = s.customer_id
@@ -57,7 +58,7 @@ export async function customers({connection, asOf, previousAsOf}: LoaderContext)
   const changes = await queryRows(
     connection,
     `SELECT family, tag, change, count(*) AS customers,
-       list(customer_id ORDER BY customer_id)[1:5] AS examples
+       list(${maskedCustomerIdSql("customer_id")} ORDER BY customer_id)[1:5] AS examples
      FROM tag_changes WHERE as_of = CAST($asOf AS DATE) AND family IN ('lifecycle', 'spend tier', 'colour', 'interaction')
      GROUP BY ALL ORDER BY customers DESC LIMIT 40`,
     "customers",

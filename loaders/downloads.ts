@@ -39,7 +39,12 @@ function colourList(path: string, tag: string): Download {
   return {
     path,
     format: "csv",
-    sql: async (connection, asOf) => ((await hasColourHistory(connection)) ? colourListSql(asOf, tag) : undefined),
+    async sql(connection, asOf, settings) {
+      if (!(await hasColourHistory(connection))) return undefined;
+      // With contacts kept out of the built site, the red lists carry ids only (the CLI exports the rest).
+      const columns = settings.segments.contactsInSite ? "*" : "* EXCLUDE (name, phone)";
+      return `SELECT ${columns} FROM (${colourListSql(asOf, tag)})`;
+    },
   };
 }
 

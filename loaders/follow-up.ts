@@ -8,6 +8,7 @@ import {
   ruleCounts,
 } from "../lib/colours/lists.js";
 import {queryRows} from "../lib/duckdb.js";
+import {maskedCustomerIdSql, maskedNameSql} from "../lib/privacy.js";
 import type {LoaderContext} from "./serve.js";
 
 /** How many reds the page lists; the full list is the red-list download. */
@@ -17,7 +18,7 @@ const RED_LIST_ON_PAGE = 50;
  * The follow-up page's data: today's board, the first reds (the download has them all), the
  * held-back reds, transitions since the previous drop, accuracy per rule, the recommended
  * threshold changes with their grids, and the alerts. Aggregates only, apart from the short red
- * list whose names and numbers the page masks.
+ * list, whose names are masked here and whose numbers stay in the download.
  */
 export async function followUp({connection, asOf, previousAsOf, settings, log}: LoaderContext) {
   if (!(await hasColourHistory(connection))) {
@@ -26,8 +27,12 @@ export async function followUp({connection, asOf, previousAsOf, settings, log}: 
   }
   const counts = await colourCounts(connection, asOf);
   const rules = await ruleCounts(connection, asOf);
-  const reds = await queryRows(connection, `SELECT * FROM (${colourListSql(asOf, "red")}) LIMIT ${RED_LIST_ON_PAGE}`, "red list");
-  const heldBack = await queryRows(connection, `SELECT * FROM (${colourListSql(asOf, "held back")}) LIMIT ${RED_LIST_ON_PAGE}`, "held back");
+  // Names and ids masked, numbers left out: the page is hosted, the downloads carry the contacts.
+  const onPage = (tag: string) =>
+    `SELECT * EXCLUDE (phone) REPLACE (${maskedCustomerIdSql("customer_id")} AS customer_id, ${maskedNameSql("name")} AS name)
+     FROM (${colourListSql(asOf, tag)}) LIMIT ${RED_LIST_ON_PAGE}`;
+  const reds = await queryRows(connection, onPage("red"), "red list");
+  const heldBack = await queryRows(connection, onPage("held back"), "held back");
   const transitions = previousAsOf ? await colourTransitions(connection, previousAsOf, asOf) : [];
   const alerts = await colourAlerts(connection, asOf, previousAsOf, settings);
   log("accuracy per rule…");

@@ -1,4 +1,5 @@
 import {queryRows} from "../lib/duckdb.js";
+import {maskedCustomerIdSql, maskedNameSql, maskedPhoneSql} from "../lib/privacy.js";
 import {EXCLUSION_REASONS, segmentsAsOf} from "../lib/segments/build.js";
 import type {LoaderContext} from "./serve.js";
 
@@ -13,14 +14,12 @@ export async function segmentsPage({connection, asOf, previousAsOf, settings, lo
   const s = settings.segments;
   const previews = await queryRows(
     connection,
-    `SELECT segment, customer_id,
-       CASE WHEN name IS NULL THEN NULL ELSE left(name, 1) || '•••' END AS name,
-       CASE WHEN wa_id IS NULL THEN NULL
-            ELSE '+' || repeat('•', greatest(length(wa_id) - 3, 0)) || right(wa_id, 3) END AS phone,
+    `SELECT segment, ${maskedCustomerIdSql("customer_id")} AS customer_id, ${maskedNameSql("name")} AS name,
+       ${maskedPhoneSql("wa_id")} AS phone,
        country, language, time_zone, message_kind, next_send_utc, next_send_local, tags, why
      FROM seg_rows
-     QUALIFY row_number() OVER (PARTITION BY segment ORDER BY customer_id) <= ${s.previewRows}
-     ORDER BY position, customer_id`,
+     QUALIFY row_number() OVER (PARTITION BY segment ORDER BY seg_rows.customer_id) <= ${s.previewRows}
+     ORDER BY position, seg_rows.customer_id`,
     "segment previews",
   );
   return {
