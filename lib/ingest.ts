@@ -156,9 +156,13 @@ async function stageFile(
   return malformed + (await queryNumber(connection, "SELECT count(*) FROM staged_file", `drop: ${file}`));
 }
 
-/** SQL for a trimmed, empty-as-NULL text column. */
+/**
+ * SQL for a trimmed, empty-as-NULL text column. A leading apostrophe before =, +, -, @, tab or
+ * carriage return is dropped: it is the mark tagbook's own CSV export (and spreadsheet users) put
+ * before such cells so they are not run as formulas, so a downloaded list reads back as it was.
+ */
 function text(column: string): string {
-  return `nullif(trim("${column}"), '')`;
+  return `regexp_replace(nullif(trim("${column}"), ''), '^''([=+@\\t\\r-])', '\\1')`;
 }
 
 const DATE_PARTS = {dmy: ["%d", "%m", "%Y"], mdy: ["%m", "%d", "%Y"], ymd: ["%Y", "%m", "%d"]};

@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync} from "node:fs";
+import {mkdtempSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
@@ -95,10 +95,11 @@ describe("send safety on the hand-made drop", () => {
     expect(await ids("dormant-win-back")).toEqual(["s05", "s13"]);
   });
 
-  it("decides free-form or template from the last customer message before the local as-of end", async () => {
-    // London's as-of end is 2024-04-01 00:00 BST = 2024-03-31T23:00Z (DST began that day):
-    // s01 wrote at 22:30Z the day before (24.5 h, template), s10 at 00:00Z (23 h, free-form);
-    // New York's end is 04:00Z on 1 April, and s07 wrote at 10:00Z on 31 March.
+  it("decides free-form or template by whether the 24-hour window is still open at the send time", async () => {
+    // The list goes out at each customer's next window: 12:00 BST on 1 April in London
+    // (2024-04-01T11:00Z; DST began on 31 March), 12:00 EDT in New York (16:00Z). s01 wrote at
+    // 10:30Z on 31 March (24.5 h before its send, template), s10 at 11:30Z (23.5 h, free-form),
+    // s07 in New York at 20:00Z (20 h, free-form, so the US template rule does not drop it).
     expect(
       await q(`SELECT customer_id, message_kind FROM seg_rows WHERE segment = 'website-offer' ORDER BY 1`),
     ).toEqual([
@@ -171,16 +172,19 @@ describe("round trip through tagbook's own importer", () => {
         await ingest(back.connection, dropAdapter, dir, parseSettings({}), AS_OF);
         const read = await queryRows(
           back.connection,
-          "SELECT customer_id, name, wa_id, country, time_zone, language FROM customers ORDER BY customer_id",
+          "SELECT customer_id, name, phone, wa_id, country, time_zone, language FROM customers ORDER BY customer_id",
           "test",
         );
         const exported = await q(
-          `SELECT customer_id, name, wa_id, country, time_zone, language FROM seg_rows
+          `SELECT customer_id, name, phone, wa_id, country, time_zone, language FROM seg_rows
            WHERE segment = 'website-service' ORDER BY customer_id`,
         );
-        // The one neutralised name keeps its apostrophe (that is what Excel shows too).
-        const expected = exported.map((r) => (r.customer_id === "s10" ? {...r, name: "'=Jo+1"} : r));
-        expect(read).toEqual(expected);
+        // The file holds "'=Jo+1" and "'+44…" (neutralised for Excel); the importer drops the mark.
+        const bytes = readFileSync(file, "utf8");
+        expect(bytes).toContain(",'=Jo+1,");
+        expect(bytes).toContain(",'+447400111001,");
+        expect(read).toEqual(exported);
+        expect(read.find((r) => r.customer_id === "s10")?.name).toBe("=Jo+1");
         expect(read.find((r) => r.customer_id === "s01")?.name).toBe("محمد");
       } finally {
         closeDatabase(back);

@@ -198,7 +198,9 @@ async function createBase(connection: DuckDBConnection, asOf: string, settings: 
        FROM single GROUP BY number_key)
      SELECT s.*, n.consent_marketing, n.consent_utility, n.marketing_recent, n.days_inactive, n.ids,
        n.number_last_inbound_at, ${capSql} AS cap,
-       coalesce(n.number_last_inbound_at > s.as_of_end - INTERVAL 24 HOUR, false) AS free_form,
+       -- Free-form only if the customer's 24-hour window is still open when the list is sent: at
+       -- the next send window (the end of the as-of day when it has none).
+       coalesce(n.number_last_inbound_at > coalesce(w.window_start_utc, s.as_of_end) - INTERVAL 24 HOUR, false) AS free_form,
        w.window_start_utc, w.window_start_local, w.window_end_local, w.window_source
      FROM single s JOIN numbers n USING (number_key)
      LEFT JOIN customer_send_window w USING (customer_id)`,
