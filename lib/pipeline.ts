@@ -1,8 +1,10 @@
+import {createHash} from "node:crypto";
 import {existsSync, rmSync} from "node:fs";
 import {mkdir} from "node:fs/promises";
 import {dirname, resolve} from "node:path";
 import {adapterFor} from "./adapters/index.js";
-import {closeDatabase, openDatabase, queryRows, type Database} from "./duckdb.js";
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {closeDatabase, openDatabase, queryRows, run, type Database} from "./duckdb.js";
 import {ingest, type IngestReport} from "./ingest.js";
 import {timed, type Log} from "./progress.js";
 import type {Settings} from "./settings/index.js";
@@ -48,13 +50,63 @@ export async function refreshWarehouse(options: RefreshOptions): Promise<IngestR
     for (const t of report.tables) {
       log(`  ${t.table}: ${t.rowsRead} read, ${t.rowsLoaded} loaded, ${t.rowsRejected} rejected`);
     }
-    await timed(log, `tags as of ${report.asOf}`, () => computeTags(db.connection, report.asOf, settings));
-    const newest = await latestDrop(db.connection);
-    if (newest?.asOf === report.asOf) {
-      await timed(log, `segments as of ${report.asOf}`, () => saveSegments(db.connection, report.asOf, settings));
-    }
+    await tagDrop(db.connection, report.asOf, settings, log);
     await db.connection.run("CHECKPOINT");
     return report;
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+/** Tags one as-of date (and saves the segments when it is the newest drop), noting the settings. */
+async function tagDrop(connection: DuckDBConnection, asOf: string, settings: Settings, log: Log): Promise<void> {
+  await timed(log, `tags as of ${asOf}`, () => computeTags(connection, asOf, settings));
+  const newest = await latestDrop(connection);
+  if (newest?.asOf === asOf) {
+    await timed(log, `segments as of ${asOf}`, () => saveSegments(connection, asOf, settings));
+  }
+  await run(
+    connection,
+    "INSERT OR REPLACE INTO tag_runs VALUES (CAST($asOf AS DATE), $hash)",
+    "tag runs",
+    {asOf, hash: settingsHash(settings)},
+  );
+}
+
+/** A fingerprint of the settings in force (parsed settings list their keys in schema order). */
+export function settingsHash(settings: Settings): string {
+  return createHash("sha256").update(JSON.stringify(settings)).digest("hex").slice(0, 16);
+}
+
+/**
+ * Re-tags every drop of the warehouse, oldest first, when any was tagged under other settings
+ * than these (or before tagbook recorded them), so that a rebuild after a settings change shows
+ * tags, tiers, colours and segments under the new rules. Nothing is re-ingested.
+ *
+ * @returns Whether anything was re-tagged.
+ */
+export async function retagIfSettingsChanged(warehouse: string, settings: Settings, log: Log): Promise<boolean> {
+  const db = await openDatabase(warehouse);
+  try {
+    await ensureSchema(db.connection);
+    const stale = await queryRows<{as_of: string}>(
+      db.connection,
+      `SELECT DISTINCT strftime(d.as_of, '%Y-%m-%d') AS as_of FROM drops d LEFT JOIN tag_runs t USING (as_of)
+       WHERE t.settings_hash IS DISTINCT FROM $hash ORDER BY 1`,
+      "tag runs",
+      {hash: settingsHash(settings)},
+    );
+    if (stale.length === 0) return false;
+    const all = await queryRows<{as_of: string}>(
+      db.connection,
+      "SELECT DISTINCT strftime(as_of, '%Y-%m-%d') AS as_of FROM drops ORDER BY 1",
+      "tag runs",
+    );
+    log(`the tags of ${stale.map((s) => s.as_of).join(", ")} were made under other settings: re-tagging every drop`);
+    // Every drop, not just the stale ones: each snapshot's changes are read against the one before.
+    for (const {as_of} of all) await tagDrop(db.connection, as_of, settings, log);
+    await db.connection.run("CHECKPOINT");
+    return true;
   } finally {
     closeDatabase(db);
   }

@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS customer_basics (
   time_zone VARCHAR, zone_reason VARCHAR, language VARCHAR, language_reason VARCHAR,
   shipping_restricted BOOLEAN
 );
+-- Which settings the tags of each as-of date were computed with (a hash), so a rebuild after a
+-- settings change re-tags instead of showing tags made under the old rules.
+CREATE TABLE IF NOT EXISTS tag_runs (as_of DATE PRIMARY KEY, settings_hash VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS tag_snapshots (
   as_of DATE NOT NULL, customer_id VARCHAR NOT NULL, family VARCHAR NOT NULL, tag VARCHAR NOT NULL,
   reason VARCHAR NOT NULL, since DATE

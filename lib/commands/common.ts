@@ -2,7 +2,7 @@ import {existsSync, readdirSync, rmSync} from "node:fs";
 import {join, resolve} from "node:path";
 import type {Command} from "commander";
 import {closeDatabase, openDatabase, type Database} from "../duckdb.js";
-import {refreshWarehouse} from "../pipeline.js";
+import {refreshWarehouse, retagIfSettingsChanged} from "../pipeline.js";
 import {stderrLog, type Log} from "../progress.js";
 import {loadSettings, type Settings} from "../settings/index.js";
 import {latestDrop, warehousePath} from "../warehouse.js";
@@ -69,6 +69,8 @@ export async function prepareWarehouse(
     const drops = await sampleDrops(log);
     for (const [i, drop] of drops.entries()) await refresh(drop, "drop", i === 0);
   }
+  // Tags made under other settings (an edited settings file) are recomputed, never shown stale.
+  if (existsSync(warehouse)) await retagIfSettingsChanged(warehouse, settings, log);
   const asOf = await latestAsOf(warehouse);
   if (!asOf) throw new Error(`${name}: the warehouse ${warehouse} holds no drop`);
   return {settings, warehouse, asOf, log};
