@@ -67,6 +67,30 @@ describe("TC-06: day counts across a DST change are whole local calendar days", 
   });
 });
 
+describe("interaction: reading is judged on delivered messages only", () => {
+  it("does not call a customer 'reads only' or 'unread' when nothing was known to arrive", async () => {
+    const db = await warehouseFor(drop({
+      "customers.csv": ["customer_id,phone", "f,+6581230001", "n,+6581230002", "r,+6581230003"],
+      "messages.csv": [
+        "message_id,customer_id,direction,sent_at,delivered_at,read_at,failed_at",
+        // f: both messages failed; n: an export without any status; r: read, no delivered status kept.
+        "f1,f,out,2024-05-20T02:00:00Z,,,2024-05-20T02:00:09Z", "f2,f,out,2024-05-21T02:00:00Z,,,2024-05-21T02:00:09Z",
+        "n1,n,out,2024-05-20T02:00:00Z,,,",
+        "r1,r,out,2024-05-20T02:00:00Z,,2024-05-20T05:00:00Z,",
+      ],
+    }), "2024-05-31");
+    expect(await tagsOf(db, "interaction")).toEqual({
+      f: "not reached + silent 30 days",
+      n: "not reached + silent 30 days",
+      r: "reads only + silent 30 days",
+    });
+    const [reason] = await queryRows(db.connection,
+      "SELECT reason FROM tag_snapshots WHERE customer_id = 'f' AND tag = 'not reached'", "t");
+    expect(reason!.reason).toBe("0 of 2 messages in 90 days answered, none known to be delivered (no delivered or read status) (replies often ≥ 20%, reads ≥ 50%)");
+    closeDatabase(db);
+  });
+});
+
 describe("TC-13: shared calling codes resolve to the right country", () => {
   it("tells US, CA, JM, PR, KZ and RU apart by the whole number", async () => {
     const db = await warehouseFor("test/fixtures/tc13", "2024-06-01");

@@ -112,10 +112,14 @@ export async function computeFacts(connection: DuckDBConnection, asOf: string, s
          max(m.local_date) FILTER (WHERE m.direction = 'in') AS last_inbound,
          max(m.read_date) FILTER (WHERE m.direction = 'out' AND m.read_date <= cutoff.d) AS last_read,
          count(*) FILTER (WHERE m.direction = 'out' AND m.local_date > cutoff.d - ${i.windowDays}) AS out_window,
-         count(*) FILTER (WHERE m.direction = 'out' AND m.local_date > cutoff.d - ${i.windowDays} AND m.delivered_at IS NOT NULL) AS delivered_window,
+         -- A read message was delivered, whether or not the export kept its delivered status.
+         count(*) FILTER (WHERE m.direction = 'out' AND m.local_date > cutoff.d - ${i.windowDays}
+                          AND (m.delivered_at IS NOT NULL OR m.read_at IS NOT NULL)) AS delivered_window,
          count(*) FILTER (WHERE m.direction = 'out' AND m.local_date > cutoff.d - ${i.windowDays} AND m.read_date <= cutoff.d) AS read_window,
          count(*) FILTER (WHERE m.direction = 'out' AND m.local_date > cutoff.d - ${i.unreadDays}) AS out_unread_window,
          count(*) FILTER (WHERE m.direction = 'out' AND m.local_date > cutoff.d - ${i.unreadDays} AND m.read_date <= cutoff.d) AS read_unread_window,
+         count(*) FILTER (WHERE m.direction = 'out' AND m.local_date > cutoff.d - ${i.unreadDays}
+                          AND (m.delivered_at IS NOT NULL OR m.read_at IS NOT NULL)) AS delivered_unread_window,
          count(*) AS messages_total
        FROM local_messages m, cutoff WHERE m.local_date <= cutoff.d GROUP BY m.customer_id),
      replies AS (
@@ -136,6 +140,7 @@ export async function computeFacts(connection: DuckDBConnection, asOf: string, s
        coalesce(m.out_window, 0) AS out_window, coalesce(m.delivered_window, 0) AS delivered_window,
        coalesce(m.read_window, 0) AS read_window, coalesce(r.replied_window, 0) AS replied_window,
        coalesce(m.out_unread_window, 0) AS out_unread_window, coalesce(m.read_unread_window, 0) AS read_unread_window,
+       coalesce(m.delivered_unread_window, 0) AS delivered_unread_window,
        coalesce(m.messages_total, 0) AS messages_total,
        greatest(d.last_purchase, m.last_inbound) AS last_interaction,
        CASE WHEN m.last_inbound IS NULL OR d.last_purchase >= m.last_inbound THEN 'order' ELSE 'message' END AS last_interaction_kind
@@ -218,10 +223,15 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
     `INSERT INTO new_tags
      SELECT customer_id, 'interaction',
        CASE WHEN replied_window >= ${i.repliesOftenRate} * out_window THEN 'replies often'
+            -- Reading is judged only on messages known to have arrived: with none delivered (all
+            -- failed, or an export without statuses) nothing says whether the customer reads.
+            WHEN delivered_window = 0 THEN 'not reached'
             WHEN read_window >= ${i.readsRate} * delivered_window THEN 'reads only'
             ELSE 'does not read' END,
-       format('{} of {} messages in {} days answered, {} of {} delivered read (replies often ≥ {}%, reads ≥ {}%)',
-              replied_window, out_window, ${i.windowDays}, read_window, delivered_window,
+       format('{} of {} messages in {} days answered, {} (replies often ≥ {}%, reads ≥ {}%)',
+              replied_window, out_window, ${i.windowDays},
+              CASE WHEN delivered_window = 0 THEN 'none known to be delivered (no delivered or read status)'
+                   ELSE format('{} of {} delivered read', read_window, delivered_window) END,
               ${Math.round(i.repliesOftenRate * 100)}, ${Math.round(i.readsRate * 100)})
      FROM customer_facts WHERE out_window > 0
      UNION ALL
@@ -237,7 +247,7 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
      UNION ALL
      SELECT customer_id, 'interaction', 'unread ${i.unreadDays} days',
        format('{} messages in the last {} days, none read', out_unread_window, ${i.unreadDays})
-     FROM customer_facts WHERE out_unread_window > 0 AND read_unread_window = 0`,
+     FROM customer_facts WHERE delivered_unread_window > 0 AND read_unread_window = 0`,
     label,
   );
 
