@@ -1,5 +1,5 @@
 import {createHash} from "node:crypto";
-import {existsSync, rmSync} from "node:fs";
+import {existsSync, rmSync, statSync} from "node:fs";
 import {mkdir} from "node:fs/promises";
 import {dirname, resolve} from "node:path";
 import {adapterFor} from "./adapters/index.js";
@@ -35,7 +35,7 @@ export async function refreshWarehouse(options: RefreshOptions): Promise<IngestR
   if (!existsSync(drop)) throw new Error(`--drop ${drop}: no such file or folder`);
   await mkdir(dirname(resolve(warehouse)), {recursive: true});
 
-  const source = `${format}:${dirname(resolve(drop))}`;
+  const source = sourceKey(format, resolve(drop));
   if (options.fresh || (await holdsOtherSource(warehouse, source))) {
     log(`starting a fresh warehouse at ${warehouse} (new source ${source})`);
     for (const suffix of ["", ".wal"]) rmSync(warehouse + suffix, {force: true});
@@ -112,20 +112,34 @@ export async function retagIfSettingsChanged(warehouse: string, settings: Settin
   }
 }
 
+/**
+ * The shop a drop belongs to: a drop folder's parent (the folder of dated drops), or a single
+ * export file itself, so two files side by side (two UCI years) never mix in one warehouse.
+ */
+function sourceKey(format: string, path: string): string {
+  const isFile = existsSync(path) ? statSync(path).isFile() : /\.[a-z0-9]+$/i.test(path);
+  return `${format}:${isFile ? path : dirname(path)}`;
+}
+
 async function holdsOtherSource(warehouse: string, source: string): Promise<boolean> {
   if (!existsSync(warehouse)) return false;
-  let db: Database | undefined;
+  let db: Database;
   try {
     db = await openDatabase(warehouse, true);
-    const rows = await queryRows<{s: string}>(
+  } catch (error) {
+    // Never start afresh (deleting the warehouse) because it could not be read: it may only be
+    // locked by another tagbook command that is writing it.
+    throw new Error(`cannot open the warehouse ${warehouse} (${(error as Error).message}); ` +
+      "if another tagbook command is running, wait for it; --fresh starts a new warehouse");
+  }
+  try {
+    const rows = await queryRows<{format: string; source: string}>(
       db.connection,
-      "SELECT DISTINCT format || ':' || parent AS s FROM (SELECT format, regexp_replace(source, '/[^/]*$', '') AS parent FROM drops)",
+      "SELECT DISTINCT format, source FROM drops",
       "warehouse source",
     );
-    return rows.some((r) => r.s !== source);
-  } catch {
-    return true;
+    return rows.some((r) => sourceKey(r.format, r.source) !== source);
   } finally {
-    if (db) closeDatabase(db);
+    closeDatabase(db);
   }
 }

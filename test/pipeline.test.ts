@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync} from "node:fs";
+import {copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
@@ -35,5 +35,37 @@ describe("a rebuild after a settings change", () => {
     expect(await retagIfSettingsChanged(warehouse, dormantAfter(10), quiet)).toBe(true);
     expect(await lifecycle(warehouse)).toEqual({c1: "returning", c2: "dormant"});
     expect(await retagIfSettingsChanged(warehouse, dormantAfter(10), quiet)).toBe(false);
+  });
+});
+
+describe("one warehouse, one shop", () => {
+  async function customerCount(warehouse: string): Promise<number> {
+    const db = await openDatabase(warehouse, true);
+    try {
+      return Number((await queryRows<{n: number}>(db.connection, "SELECT count(*) AS n FROM customers", "t"))[0]!.n);
+    } finally {
+      closeDatabase(db);
+    }
+  }
+
+  it("treats two export files side by side as two sources, so each builds on its own", async () => {
+    const folder = join(scratch, "exports");
+    mkdirSync(folder, {recursive: true});
+    copyFileSync("test/fixtures/adapters/online-retail/small.csv", join(folder, "year-1.csv"));
+    // Year 2: one invoice of a customer year 1 does not have.
+    writeFileSync(join(folder, "year-2.csv"), ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
+      "600001,22633,HAND WARMER UNION JACK,6,2011-12-01 09:00:00,1.85,99999.0,France"].join("\n"));
+    const warehouse = join(scratch, "retail.duckdb");
+    const settings = parseSettings({});
+    const build = (file: string) =>
+      refreshWarehouse({drop: join(folder, file), format: "online-retail", warehouse, settings, log: quiet});
+    await build("year-1.csv");
+    const first = await customerCount(warehouse);
+    await build("year-2.csv");
+    const second = await customerCount(warehouse);
+    await build("year-1.csv");
+    // Building year 1 again after year 2 gives year 1 alone, not the two mixed.
+    expect(await customerCount(warehouse)).toBe(first);
+    expect(second).toBe(1);
   });
 });
