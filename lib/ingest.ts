@@ -67,11 +67,20 @@ export const dropAdapter: Adapter = {
 
 let csvScans = 0;
 
-function reader(path: string, errorsTable?: string): string {
+/**
+ * The DuckDB table function that reads one drop file. CSV and JSON Lines are read as text: for
+ * JSON Lines the keys are found first (`jsonKeys`), then every one is declared VARCHAR, so a
+ * value's JSON type never decides its column type (an amount written "3" in one line and 12.50
+ * in the next, or a 23-digit id, arrive as written).
+ */
+function reader(path: string, errorsTable?: string, jsonKeys?: string[]): string {
   const ext = extname(path).toLowerCase();
   if (ext === ".parquet") return `read_parquet(${sqlString(path)})`;
   if (ext === ".jsonl" || ext === ".ndjson") {
-    return `read_json(${sqlString(path)}, format = 'newline_delimited', records = true)`;
+    const declared = jsonKeys
+      ? `, columns = {${jsonKeys.map((k) => `${sqlString(k)}: 'VARCHAR'`).join(", ")}}`
+      : ", sample_size = -1";
+    return `read_json(${sqlString(path)}, format = 'newline_delimited', records = true${declared})`;
   }
   // The dialect is declared (RFC 4180: comma or tab, double quotes) and every column stays text.
   // Malformed lines (too few or too many fields) are not fatal: DuckDB sets them aside in an
@@ -91,12 +100,13 @@ async function stageFile(
 ): Promise<number> {
   const isCsv = [".csv", ".tsv", ".txt"].includes(extname(path).toLowerCase());
   const errorsTable = isCsv ? `csv_errors_${++csvScans}` : undefined;
-  const source = reader(path, errorsTable);
   const described = await queryRows<{column_name: string}>(
     connection,
     `DESCRIBE SELECT * FROM ${reader(path)}`,
     `drop: ${file}`,
   );
+  const isJson = [".jsonl", ".ndjson"].includes(extname(path).toLowerCase());
+  const source = reader(path, errorsTable, isJson ? described.map((d) => d.column_name) : undefined);
   // Header names are matched after trimming and lower-casing; a BOM never reaches them.
   const present = new Map(
     described.map((d) => [d.column_name.replace(/^\uFEFF/, "").trim().toLowerCase(), d.column_name]),

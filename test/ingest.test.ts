@@ -59,6 +59,31 @@ describe("ingest(drop folder)", () => {
     expect(rows[2]!.reason).toMatch(/decimal separator "\."/);
   });
 
+  it("reads JSON Lines as text, whatever JSON type each value has", async () => {
+    const {db: json} = await ingestFiles({
+      "orders.jsonl": [
+        '{"order_id": 12345678901234567890123, "customer_id": 7, "ordered_at": "2024-01-06T09:00:00Z", "amount": 12.50, "currency": "GBP"}',
+        '{"order_id": "o2", "customer_id": "c2", "ordered_at": "2024-01-06T10:00:00Z", "amount": "3", "currency": "GBP", "extra": true}',
+      ].join("\n"),
+    });
+    const rows = await queryRows(json.connection, "SELECT order_id, customer_id, amount FROM orders ORDER BY order_id", "t");
+    expect(rows).toEqual([
+      {order_id: "12345678901234567890123", customer_id: "7", amount: 12.5},
+      {order_id: "o2", customer_id: "c2", amount: 3},
+    ]);
+    expect(await queryRows(json.connection, "SELECT count(*) AS n FROM rejects", "t")).toEqual([{n: 0}]);
+    closeDatabase(json);
+  });
+
+  it("reads naive timestamps in ingest.timeZone, not in UTC", async () => {
+    const {db: tokyo} = await ingestFiles(
+      {"orders.csv": "order_id,customer_id,ordered_at,amount,currency\no1,c1,2024-01-06 09:00,1,JPY\n"},
+      {ingest: {timeZone: "Asia/Tokyo"}},
+    );
+    expect(await queryRows(tokyo.connection, "SELECT ordered_at FROM orders", "t")).toEqual([{ordered_at: "2024-01-06T00:00:00.000Z"}]);
+    closeDatabase(tokyo);
+  });
+
   it("changes nothing when the same drop is ingested twice", async () => {
     const {db: twice, dir} = await ingestFiles({"orders.csv": "order_id,customer_id,ordered_at,amount,currency\no1,c1,2024-01-06T09:00:00Z,1,USD\n"});
     const settings = parseSettings({});
