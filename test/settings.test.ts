@@ -27,6 +27,13 @@ describe("parseSettings(input)", () => {
     expect(() => parseSettings({tags: {lifecycel: {}}})).toThrow(/unknown key "tags\.lifecycel"/);
   });
 
+  it("rejects a time zone that does not exist, naming it", () => {
+    expect(() => parseSettings({ingest: {timeZone: "Europe/Londn"}})).toThrow(
+      /key "ingest\.timeZone": an IANA time zone such as Europe\/London or UTC, got "Europe\/Londn"/,
+    );
+    expect(parseSettings({ingest: {timeZone: "America/Sao_Paulo"}}).ingest.timeZone).toBe("America/Sao_Paulo");
+  });
+
   it("rejects an out-of-range number naming the value", () => {
     expect(() => parseSettings({tags: {interaction: {readsRate: 1.5}}})).toThrow(
       /key "tags\.interaction\.readsRate": .*<=1, got 1\.5/,

@@ -182,6 +182,20 @@ describe("12-month net spend, fixed tiers, nudges and movement on hand-made drop
       "12-month net spend 130.00 GBP in mid (50.00 to under 150.00) (fixed bounds 50, 150 from settings)",
       "12-month net spend 300.00 GBP ≥ high bound 150.00 (fixed bounds 50, 150 from settings); no purchase since 2024-02-01: flagged for downgrade",
     ]);
+    // The trigger family repeats the tiers' flag, with its reason.
+    const triggers = await queryRows(db.connection,
+      "SELECT customer_id, tag, reason FROM tag_snapshots WHERE family = 'trigger' AND tag = 'downgrade'", "t");
+    expect(triggers).toEqual([{customer_id: "d", tag: "downgrade", reason: "top tier (high) with no purchase since 2024-02-01, over 3 months"}]);
+    closeDatabase(db);
+  });
+
+  it("tags order value by the spend tiers when tags.orderValue.mode is \"tiers\"", async () => {
+    const byTiers = parseSettings({tiers: {method: "fixed", fixedBounds: [50, 150]}, tags: {orderValue: {mode: "tiers"}}});
+    const db = await warehouseFor("test/fixtures/tiers/window", "2024-06-30", byTiers);
+    expect(await tagsOf(db, "order value")).toEqual({a: "low spender", b: "high spender", c: "mid spender", d: "high spender"});
+    const [reason] = await queryRows(db.connection,
+      "SELECT reason FROM tag_snapshots WHERE family = 'order value' AND customer_id = 'c'", "t");
+    expect(reason!.reason).toBe("12-month net spend 130.00 GBP is in the mid spend tier (from 50.00 GBP; tiers by fixed)");
     closeDatabase(db);
   });
 

@@ -1,12 +1,22 @@
 import {z} from "zod";
 
+/** Whether a name is an IANA time zone this runtime knows ("Europe/London", "UTC"). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", {timeZone: name});
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** How raw files are read. Column types are declared here, never sniffed from the data. */
 export const ingestSettings = z
   .object({
     /** Order of day and month in dates written like 03/04/2024 ("dmy", "mdy" or "ymd"). */
     dateOrder: z.enum(["dmy", "mdy", "ymd"]).default("ymd"),
     /** IANA zone used for timestamps written without an offset (Olist: America/Sao_Paulo). */
-    timeZone: z.string().default("UTC"),
+    timeZone: z.string().refine(isTimeZone, {message: "an IANA time zone such as Europe/London or UTC"}).default("UTC"),
     /** Decimal separator used in money columns ("." or ","). */
     decimalSeparator: z.enum([".", ","]).default("."),
     /** Currency assumed when an order has none (ISO 4217). */

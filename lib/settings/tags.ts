@@ -82,8 +82,6 @@ export const tagSettings = z
       .prefault({}),
     triggers: z
       .object({
-        /** A high-tier customer with no purchase for this many months is flagged for downgrade. */
-        downgradeMonths: z.number().int().min(1).max(24).default(3),
         /** Interactions in the last 7 days at least this many times the weekly mean of the 8 weeks before. */
         surgeFactor: z.number().min(1).default(3),
         /** …and at least this many interactions in the last 7 days. */

@@ -84,7 +84,7 @@ export async function computeBasics(connection: DuckDBConnection, asOf: string, 
     label,
   );
 
-  await run(connection, languageSql(asOf), label);
+  await run(connection, languageSql(asOf, settings.ingest.timeZone), label);
 
   const restricted = settings.tags.shippingRestricted;
   const restrictedSql =
@@ -163,8 +163,11 @@ export async function computeBasics(connection: DuckDBConnection, asOf: string, 
   );
 }
 
-/** Per-customer language from their inbound messages up to the as-of date. */
-function languageSql(asOf: string): string {
+/**
+ * Per-customer language from their inbound messages up to the end of the as-of date in the shop's
+ * zone (customer zones are not known yet here; the bound must not depend on the session zone).
+ */
+function languageSql(asOf: string, shopZone: string): string {
   const scripts = Object.entries(LANGUAGE_SCRIPTS)
     .map(([lang, pattern]) => `WHEN regexp_matches(text, '${pattern}') THEN '${lang}'`)
     .join("\n         ");
@@ -172,7 +175,7 @@ function languageSql(asOf: string): string {
     WITH inbound AS (
       SELECT customer_id, text FROM messages
       WHERE direction = 'in' AND text IS NOT NULL AND length(text) > 1
-        AND sent_at < CAST('${asOf}' AS DATE) + INTERVAL 2 DAY
+        AND sent_at < timezone(${sqlString(shopZone)}, CAST(CAST('${asOf}' AS DATE) + 1 AS TIMESTAMP))
         AND customer_id IN (SELECT customer_id FROM customers WHERE language IS NULL)
     ),
     classified AS (

@@ -71,8 +71,8 @@ export function explainTagRules(settings: Settings): RuleExplanation[] {
     },
     {
       family: "trigger",
-      rule: `"dormant" as above; "downgrade" for a top-tier customer with no purchase for ${t.triggers.downgradeMonths} months; "priority follow-up" when the last 7 days hold at least ${t.triggers.surgeMinEvents} interactions and ${t.triggers.surgeFactor} times the weekly mean of the 8 weeks before.`,
-      settings: ["tags.triggers.downgradeMonths", "tags.triggers.surgeFactor", "tags.triggers.surgeMinEvents"],
+      rule: `"dormant" as above; "downgrade" for a top-tier customer with no purchase for ${settings.tiers.downgradeMonths} months; "priority follow-up" when the last 7 days hold at least ${t.triggers.surgeMinEvents} interactions and ${t.triggers.surgeFactor} times the weekly mean of the 8 weeks before.`,
+      settings: ["tiers.downgradeMonths", "tags.triggers.surgeFactor", "tags.triggers.surgeMinEvents"],
     },
   ];
 }

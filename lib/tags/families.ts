@@ -1,5 +1,5 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {queryNumber, run, sqlString} from "../duckdb.js";
+import {run, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
 import {createZoneHourOffsets, localTimestampSql, offsetJoinSql} from "../activity/local-time.js";
 
@@ -191,6 +191,22 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
   const bounds = Object.entries(t.orderValue.bounds)
     .map(([currency, [low, high]]) => `(${sqlString(currency)}, ${low}, ${high})`)
     .join(", ");
+  // With orderValue.mode "tiers" the spend tiers decide instead (computed before the families);
+  // a customer the tiers left out (no spend in the window, or no rate) keeps the fixed bounds.
+  const byTiers = t.orderValue.mode === "tiers";
+  if (byTiers) {
+    await run(
+      connection,
+      `INSERT INTO new_tags
+       SELECT a.customer_id, 'order value', a.tier || ' spender',
+         format('12-month net spend {} {} is in the {} spend tier (from {} {}; tiers by {})',
+                printf('%.2f', a.spend_12m), a.currency, a.tier, printf('%.2f', a.lower_bound), a.currency, a.method)
+       FROM tier_assignments a JOIN customer_facts c USING (customer_id)
+       WHERE a.as_of = CAST($asOf AS DATE) AND a.chosen AND c.mean_order_value IS NOT NULL`,
+      label,
+      {asOf},
+    );
+  }
   await run(
     connection,
     `INSERT INTO new_tags
@@ -199,7 +215,8 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
        SELECT c.*, b.low, b.high,
               percent_rank() OVER (PARTITION BY c.currency ORDER BY c.mean_order_value) AS pr
        FROM customer_facts c LEFT JOIN b USING (currency)
-       WHERE c.mean_order_value IS NOT NULL)
+       WHERE c.mean_order_value IS NOT NULL
+         ${byTiers ? "AND c.customer_id NOT IN (SELECT customer_id FROM new_tags WHERE family = 'order value')" : ""})
      SELECT customer_id, 'order value',
        CASE WHEN low IS NOT NULL THEN
               CASE WHEN mean_order_value > high THEN 'high spender'
@@ -385,25 +402,18 @@ async function tagTriggers(connection: DuckDBConnection, asOf: string, settings:
     label,
   );
 
-  // Downgrade: a customer in the top spend tier (always tagged "high") with no purchase for N months.
-  const hasTiers = await queryNumber(
+  // Downgrade: the spend tiers flag it (top tier, no purchase for tiers.downgradeMonths months);
+  // the trigger repeats their flag so that the rule lives, and is set, in one place.
+  await run(
     connection,
-    "SELECT count(*) FROM new_tags WHERE family = 'spend tier'",
+    `INSERT INTO new_tags
+     SELECT customer_id, 'trigger', 'downgrade',
+       format('top tier ({}) with no purchase since {}, over {} months', tier,
+              coalesce(strftime(last_purchase, '%Y-%m-%d'), 'never'), ${settings.tiers.downgradeMonths})
+     FROM tier_assignments WHERE as_of = CAST($asOf AS DATE) AND chosen AND downgrade`,
     label,
+    {asOf},
   );
-  if (hasTiers > 0) {
-    await run(
-      connection,
-      `INSERT INTO new_tags
-       SELECT c.customer_id, 'trigger', 'downgrade',
-         format('top tier ({}) with no purchase since {}, over {} months', n.tag,
-                coalesce(strftime(c.last_purchase, '%Y-%m-%d'), 'never'), ${t.downgradeMonths})
-       FROM customer_facts c JOIN new_tags n ON n.customer_id = c.customer_id AND n.family = 'spend tier'
-       WHERE n.tag = 'high'
-         AND (c.last_purchase IS NULL OR c.last_purchase <= c.as_of - INTERVAL ${t.downgradeMonths} MONTH)`,
-      label,
-    );
-  }
 
   // Surge: interactions in the last 7 days against the weekly mean of the 8 weeks before.
   await run(
