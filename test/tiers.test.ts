@@ -223,6 +223,42 @@ describe("12-month net spend, fixed tiers, nudges and movement on hand-made drop
   });
 });
 
+describe("tag history across two drops", () => {
+  it("records who entered and left each tag, keeps a kept tag's since, and recomputes identically", async () => {
+    const settings = parseSettings({tiers: {method: "fixed", fixedBounds: [50, 150]}});
+    const db = await openDatabase(":memory:");
+    for (const asOf of ["2024-03-31", "2024-06-30"]) {
+      await ingest(db.connection, dropAdapter, "test/fixtures/tiers/window", settings, asOf);
+      await computeTags(db.connection, asOf, settings);
+    }
+    const changes = () => queryRows(db.connection,
+      `SELECT strftime(previous_as_of, '%Y-%m-%d') AS prev, customer_id, tag, change FROM tag_changes
+       WHERE family = 'spend tier' AND as_of = DATE '2024-06-30' ORDER BY customer_id, change`, "t");
+    // a: high → low; b: first tiered in June (high); c (mid) and d (high) kept their tiers.
+    expect(await changes()).toEqual([
+      {prev: "2024-03-31", customer_id: "a", tag: "low", change: "entered"},
+      {prev: "2024-03-31", customer_id: "a", tag: "high", change: "left"},
+      {prev: "2024-03-31", customer_id: "b", tag: "high", change: "entered"},
+    ]);
+    const since = () => queryRows(db.connection,
+      `SELECT customer_id, tag, strftime(since, '%Y-%m-%d') AS since FROM tag_snapshots
+       WHERE family = 'spend tier' AND as_of = DATE '2024-06-30' ORDER BY customer_id`, "t");
+    expect(await since()).toEqual([
+      {customer_id: "a", tag: "low", since: "2024-06-30"},
+      {customer_id: "b", tag: "high", since: "2024-06-30"},
+      {customer_id: "c", tag: "mid", since: "2024-03-31"},
+      {customer_id: "d", tag: "high", since: "2024-03-31"},
+    ]);
+    // Recomputing the same drop replaces its snapshot and changes with identical rows.
+    const snapshot = () => queryRows(db.connection,
+      "SELECT * FROM tag_snapshots WHERE as_of = DATE '2024-06-30' ORDER BY customer_id, family, tag", "t");
+    const before = {snapshot: await snapshot(), changes: await changes(), since: await since()};
+    await computeTags(db.connection, "2024-06-30", settings);
+    expect({snapshot: await snapshot(), changes: await changes(), since: await since()}).toEqual(before);
+    closeDatabase(db);
+  });
+});
+
 describe("mixed currencies", () => {
   it("stops with the currencies named when a rate is missing, and converts with rates", async () => {
     const amounts = [10, 20, 30, 40];
