@@ -91,6 +91,28 @@ describe("interaction: reading is judged on delivered messages only", () => {
   });
 });
 
+describe("trigger: priority follow-up on a surge of interactions", () => {
+  it("fires at 3 interactions in 7 days and 3× the weekly mean of the 8 weeks before, not below", async () => {
+    // As of 2024-05-31 (Singapore, +08:00): "recent" is local 05-25..05-31, "before" 03-29..05-24.
+    const msg = (id: string, who: string, day: string) => `${id},${who},in,${day}T04:00:00Z`;
+    const before = (who: string, n: number) => Array.from({length: n}, (_, i) => msg(`${who}b${i}`, who, `2024-04-${String(i + 1).padStart(2, "0")}`));
+    const recent = (who: string, n: number) => Array.from({length: n}, (_, i) => msg(`${who}r${i}`, who, `2024-05-${27 + i}`));
+    const db = await warehouseFor(drop({
+      "customers.csv": ["customer_id,phone", "s,+6581230011", "t,+6581230012", "u,+6581230013", "v,+6581230014"],
+      "messages.csv": ["message_id,customer_id,direction,sent_at",
+        ...recent("s", 3), ...before("t", 8), ...recent("t", 3), ...before("u", 9), ...recent("u", 3), ...recent("v", 2)],
+    }), "2024-05-31");
+    const rows = await queryRows(db.connection,
+      "SELECT customer_id, reason FROM tag_snapshots WHERE family = 'trigger' AND tag = 'priority follow-up' ORDER BY 1", "t");
+    // s: 3 against 0 a week; t: 3 against 8/8 = 1 a week (exactly 3×); u: 9/8 a week needs 3.375; v: only 2.
+    expect(rows).toEqual([
+      {customer_id: "s", reason: "3 interactions in the last 7 days against 0.0 a week in the 8 weeks before (×3 or more)"},
+      {customer_id: "t", reason: "3 interactions in the last 7 days against 1.0 a week in the 8 weeks before (×3 or more)"},
+    ]);
+    closeDatabase(db);
+  });
+});
+
 describe("TC-13: shared calling codes resolve to the right country", () => {
   it("tells US, CA, JM, PR, KZ and RU apart by the whole number", async () => {
     const db = await warehouseFor("test/fixtures/tc13", "2024-06-01");
