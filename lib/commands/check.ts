@@ -10,11 +10,12 @@ export function registerCheck(program: Command): void {
     .description("validate a drop without building: rows read and rejected per file and reason")
     .option("--format <format>", "input format (see build --help)", "drop")
     .option("--settings <file>", "settings file")
-    .action(async (dir: string, options: {format: string; settings?: string}) => {
+    .option("--as-of <date>", "as-of date YYYY-MM-DD (default: from the drop's folder name or newest event)")
+    .action(async (dir: string, options: {format: string; settings?: string; asOf?: string}) => {
       const settings = loadSettings(options.settings);
       const db = await openDatabase(":memory:");
       try {
-        const report = await ingest(db.connection, adapterFor(options.format), dir, settings);
+        const report = await ingest(db.connection, adapterFor(options.format), dir, settings, options.asOf);
         const lines = [`as of ${report.asOf}`, "", "file\ttable\trows read\trejected"];
         let unusable = 0;
         for (const file of report.files) {
