@@ -9,6 +9,7 @@ import {stderrLog} from "../lib/progress.js";
 import {segmentCatalogue} from "../lib/segments/registry.js";
 import {segmentRowsSql, segmentsAsOf} from "../lib/segments/build.js";
 import {loadSettings, type Settings} from "../lib/settings/index.js";
+import {tagRowsSql} from "../lib/tags/index.js";
 import {ensureTierSchema} from "../lib/tiers/compute.js";
 import {latestDrop, warehousePath} from "../lib/warehouse.js";
 import {movesSql, nudgesSql, previousTierAsOf, promisingSql} from "./spend.js";
@@ -74,6 +75,11 @@ function segmentList(segment: string | undefined, format: ExportFormat): Downloa
 export function downloads(settings: Settings): Download[] {
   const segments = segmentCatalogue(settings).map((d) => d.name);
   return [
+    ...(["csv", "parquet"] as const).map((format): Download => ({
+      path: `tags.${format}`,
+      format,
+      sql: async (_connection, asOf, s) => tagRowsSql(asOf, !s.segments.contactsInSite),
+    })),
     tierList("nudges.csv", (asOf, _previous, s) => nudgesSql(asOf, s)),
     tierList("promising.csv", (asOf, _previous, s) => promisingSql(asOf, s)),
     tierList("tier-moves.csv", (asOf, previous) => movesSql(asOf, previous)),

@@ -1,5 +1,6 @@
 import type {Command} from "commander";
 import {writeQuery} from "../export.js";
+import {tagRowsSql} from "../tags/index.js";
 import {prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
 
 export function registerTags(program: Command): void {
@@ -9,13 +10,7 @@ export function registerTags(program: Command): void {
     .action(async (options: DataOptions & {out?: string}) => {
       const {warehouse, asOf, log} = await prepareWarehouse(options, "tags");
       const rows = await withWarehouse(warehouse, (db) =>
-        writeQuery(
-          db.connection,
-          `SELECT customer_id, family, tag, reason, strftime(since, '%Y-%m-%d') AS since
-           FROM tag_snapshots WHERE as_of = DATE '${asOf}' ORDER BY customer_id, family, tag`,
-          options.out,
-          "tags",
-        ),
+        writeQuery(db.connection, tagRowsSql(asOf), options.out, "tags"),
       );
       log(`${rows} tag rows as of ${asOf}${options.out ? ` → ${options.out}` : ""}`);
     });

@@ -1,5 +1,6 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {run} from "../duckdb.js";
+import {maskedNumbersInTextSql} from "../privacy.js";
 import type {Settings} from "../settings/index.js";
 import {computeBasics} from "./basics.js";
 import {computeFacts, tagFamilies} from "./families.js";
@@ -68,4 +69,16 @@ export async function computeTags(connection: DuckDBConnection, asOf: string, se
     label,
     params,
   );
+}
+
+/**
+ * One row per customer and tag as of a date (customer_id, family, tag, reason, since): what
+ * `tagbook tags` writes and the customers page offers as a download.
+ *
+ * @param maskNumbers Mask the "+" numbers inside reasons (a built site that keeps contacts out).
+ */
+export function tagRowsSql(asOf: string, maskNumbers = false): string {
+  return `SELECT customer_id, family, tag, ${maskNumbers ? maskedNumbersInTextSql("reason") : "reason"} AS reason,
+       strftime(since, '%Y-%m-%d') AS since
+     FROM tag_snapshots WHERE as_of = DATE '${asOf}' ORDER BY customer_id, family, tag`;
 }
