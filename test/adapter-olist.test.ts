@@ -75,11 +75,11 @@ describe("olist adapter, hand-checked folder", () => {
     ]);
     // u1 appears twice (c1 and c3); the customer row of the latest order (o3, c3) is kept.
     expect(
-      await q("SELECT customer_id, country, region, postcode FROM customers ORDER BY customer_id"),
+      await q("SELECT customer_id, country, region, postcode, time_zone FROM customers ORDER BY customer_id"),
     ).toEqual([
-      {customer_id: "u1", country: "BR", region: "SP", postcode: "01310"},
-      {customer_id: "u2", country: "BR", region: "RJ", postcode: "20000"},
-      {customer_id: "u3", country: "BR", region: "MG", postcode: "30100"},
+      {customer_id: "u1", country: "BR", region: "SP", postcode: "01310", time_zone: "America/Sao_Paulo"},
+      {customer_id: "u2", country: "BR", region: "RJ", postcode: "20000", time_zone: "America/Sao_Paulo"},
+      {customer_id: "u3", country: "BR", region: "MG", postcode: "30100", time_zone: "America/Sao_Paulo"},
     ]);
   });
 
@@ -108,6 +108,13 @@ describeReal("olist adapter, real 4,000-order sample", () => {
       {orders: 4000, cancelled: 40, total: "645494.0500"},
     ]);
     expect(await q("SELECT count(*) AS n FROM customers")).toEqual([{n: 3998}]);
+    // Every state has its zone: Manaus is an hour behind São Paulo, Rio Branco two.
+    expect(await q("SELECT count(*) AS n FROM customers WHERE time_zone IS NULL")).toEqual([{n: 0}]);
+    expect(await q(`SELECT region, any_value(time_zone) AS zone FROM customers WHERE region IN ('AM', 'AC', 'BA', 'RS')
+                    GROUP BY region ORDER BY region`)).toEqual([
+      {region: "AC", zone: "America/Rio_Branco"}, {region: "AM", zone: "America/Manaus"},
+      {region: "BA", zone: "America/Bahia"}, {region: "RS", zone: "America/Sao_Paulo"},
+    ]);
     expect(await q(`SELECT count(*) AS n, count(*) FILTER (WHERE category IS NULL) AS uncategorised
                     FROM order_items`)).toEqual([{n: 4519, uncategorised: 74}]);
     expect(

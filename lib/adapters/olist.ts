@@ -95,7 +95,8 @@ async function stageFile(connection: DuckDBConnection, input: string, key: Olist
  * - Purchase times are São Paulo wall-clock time, converted here to UTC with that zone's DST rules.
  * - Items: sku is product_id, one unit at `price`, category in English (Portuguese when there is no
  *   translation, NULL when empty).
- * - Customers: country BR, region = state, postcode = the 5-digit zip prefix.
+ * - Customers: country BR, region = state, postcode = the 5-digit zip prefix, time zone from the
+ *   state (BRAZIL_STATE_ZONES).
  */
 export const olistAdapter: Adapter = {
   name: "olist",
@@ -221,13 +222,31 @@ async function stageItems(connection: DuckDBConnection): Promise<void> {
   );
 }
 
+/**
+ * Each Brazilian state's IANA zone. Brazil spans four offsets and, until 2019, daylight saving in
+ * the south only, so the country alone cannot place a customer; the state can (the zones carry
+ * each area's history of rules). Amazonas is given Manaus: its few far-western towns (Eirunepé)
+ * are an hour behind, which the state does not tell apart.
+ */
+export const BRAZIL_STATE_ZONES: Record<string, string> = {
+  AC: "America/Rio_Branco", AL: "America/Maceio", AM: "America/Manaus", AP: "America/Belem",
+  BA: "America/Bahia", CE: "America/Fortaleza", DF: "America/Sao_Paulo", ES: "America/Sao_Paulo",
+  GO: "America/Sao_Paulo", MA: "America/Fortaleza", MG: "America/Sao_Paulo", MS: "America/Campo_Grande",
+  MT: "America/Cuiaba", PA: "America/Belem", PB: "America/Fortaleza", PE: "America/Recife",
+  PI: "America/Fortaleza", PR: "America/Sao_Paulo", RJ: "America/Sao_Paulo", RN: "America/Fortaleza",
+  RO: "America/Porto_Velho", RR: "America/Boa_Vista", RS: "America/Sao_Paulo", SC: "America/Sao_Paulo",
+  SE: "America/Maceio", SP: "America/Sao_Paulo", TO: "America/Araguaina",
+};
+
 async function stageCustomers(connection: DuckDBConnection): Promise<void> {
   // One row per person, from the customer row of their latest order.
   await run(
     connection,
     `INSERT INTO raw_customers BY NAME
      SELECT c.customer_unique_id AS customer_id, 'BR' AS country, c.customer_state AS region,
-       c.customer_zip_code_prefix AS postcode, c._file, c._line
+       c.customer_zip_code_prefix AS postcode,
+       CASE upper(trim(c.customer_state)) ${Object.entries(BRAZIL_STATE_ZONES).map(([st, z]) => `WHEN '${st}' THEN '${z}'`).join(" ")} END AS time_zone,
+       c._file, c._line
      FROM olist_customers c LEFT JOIN olist_typed_orders o USING (customer_id)
      WHERE c.customer_unique_id IS NOT NULL
      QUALIFY row_number() OVER (
