@@ -1,11 +1,11 @@
 import {createHash} from "node:crypto";
-import {existsSync, rmSync, statSync} from "node:fs";
+import {existsSync, rmSync} from "node:fs";
 import {mkdir} from "node:fs/promises";
 import {dirname, resolve} from "node:path";
 import {adapterFor} from "./adapters/index.js";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {closeDatabase, openDatabase, queryRows, run, type Database} from "./duckdb.js";
-import {ingest, type IngestReport} from "./ingest.js";
+import {asOfFromPath, ingest, type IngestReport} from "./ingest.js";
 import {timed, type Log} from "./progress.js";
 import type {Settings} from "./settings/index.js";
 import {saveSegments} from "./segments/build.js";
@@ -47,15 +47,27 @@ export async function refreshWarehouse(options: RefreshOptions): Promise<IngestR
     const report = await timed(log, `ingest ${drop} (${format})`, () =>
       ingest(db.connection, adapter, drop, settings, options.asOf),
     );
-    for (const t of report.tables) {
-      log(`  ${t.table}: ${t.rowsRead} read, ${t.rowsLoaded} loaded, ${t.rowsRejected} rejected`);
-    }
+    logIngestReport(report, log);
     await tagDrop(db.connection, report.asOf, settings, log);
     await db.connection.run("CHECKPOINT");
     return report;
   } finally {
     closeDatabase(db);
   }
+}
+
+/**
+ * Rows read and rejected per file (rejects made by the adapter while reading a raw export, such
+ * as UCI lines without a customer, count too), then rows loaded per table.
+ */
+export function logIngestReport(report: IngestReport, log: Log): void {
+  for (const f of report.files) {
+    const rejected = report.rejectsByReason.filter((r) => r.file === f.file).reduce((sum, r) => sum + r.rows, 0);
+    log(`  ${f.file} (${f.table}): ${f.rows} rows read, ${rejected} rejected`);
+  }
+  log(`  loaded: ${report.tables.map((t) => `${t.table} ${t.rowsLoaded}`).join(", ") || "nothing"}`);
+  const reasons = report.rejectsByReason.length;
+  if (reasons > 0) log(`  rejects by reason: tagbook check or the Data quality page (${reasons} file/column/reason groups)`);
 }
 
 /** Tags one as-of date (and saves the segments when it is the newest drop), noting the settings. */
@@ -113,12 +125,13 @@ export async function retagIfSettingsChanged(warehouse: string, settings: Settin
 }
 
 /**
- * The shop a drop belongs to: a drop folder's parent (the folder of dated drops), or a single
- * export file itself, so two files side by side (two UCI years) never mix in one warehouse.
+ * The shop a drop belongs to. A folder named by its as-of date (data/drops/2026-12-01) is one drop
+ * of the shop whose folder holds it, so its parent is the source; any other folder or file (a chat
+ * export, an Olist folder, one UCI year) is a source of its own, so two exports side by side never
+ * mix in one warehouse.
  */
 function sourceKey(format: string, path: string): string {
-  const isFile = existsSync(path) ? statSync(path).isFile() : /\.[a-z0-9]+$/i.test(path);
-  return `${format}:${isFile ? path : dirname(path)}`;
+  return `${format}:${asOfFromPath(path) ? dirname(path) : path}`;
 }
 
 async function holdsOtherSource(warehouse: string, source: string): Promise<boolean> {

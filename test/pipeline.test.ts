@@ -35,7 +35,7 @@ describe("a rebuild after a settings change", () => {
     expect(await retagIfSettingsChanged(warehouse, dormantAfter(10), quiet)).toBe(true);
     expect(await lifecycle(warehouse)).toEqual({c1: "returning", c2: "dormant"});
     expect(await retagIfSettingsChanged(warehouse, dormantAfter(10), quiet)).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe("one warehouse, one shop", () => {
@@ -67,5 +67,27 @@ describe("one warehouse, one shop", () => {
     // Building year 1 again after year 2 gives year 1 alone, not the two mixed.
     expect(await customerCount(warehouse)).toBe(first);
     expect(second).toBe(1);
-  });
+  }, 60_000);
+
+  it("keeps dated drops of one shop together, and undated export folders apart", async () => {
+    const shop = join(scratch, "shop");
+    for (const d of ["2024-01-25", "2024-02-25"]) {
+      mkdirSync(join(shop, d), {recursive: true});
+      copyFileSync("test/fixtures/drop-small/customers.csv", join(shop, d, "customers.csv"));
+    }
+    writeFileSync(join(shop, "2024-02-25", "customers.csv"), "customer_id,phone\nc9,+447400123999\n");
+    const warehouse = join(scratch, "shop.duckdb");
+    const settings = parseSettings({});
+    const build = (dir: string) => refreshWarehouse({drop: dir, format: "drop", warehouse, settings, log: quiet,
+      asOf: dir.endsWith("other-export") ? "2024-03-01" : undefined});
+    await build(join(shop, "2024-01-25"));
+    await build(join(shop, "2024-02-25"));
+    // The second month adds c9 to c1 and c2.
+    expect(await customerCount(warehouse)).toBe(3);
+    // An undated sibling folder is another export: a fresh warehouse, not a fourth customer.
+    mkdirSync(join(shop, "other-export"), {recursive: true});
+    writeFileSync(join(shop, "other-export", "customers.csv"), "customer_id,phone\nz1,+447400123111\n");
+    await build(join(shop, "other-export"));
+    expect(await customerCount(warehouse)).toBe(1);
+  }, 60_000);
 });
