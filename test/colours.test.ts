@@ -49,6 +49,19 @@ async function history(customer: string) {
 const daily = {colours: {stepDays: 1, historyDays: 30}};
 
 describe("colour state machine on hand-made event sequences", () => {
+  it("does not grey customers for 'no link opened' when the data tracks no link clicks at all", async () => {
+    await warehouse({b: "Europe/Berlin"});
+    await sql(`INSERT INTO orders VALUES ('o1', 'b', '2024-03-01T12:00:00Z', 50, 'USD', 'paid', 'd')`);
+    await colourTags("2024-03-20", parseSettings(daily));
+    // 19 days after the deal with no click: without any link_click event in the drop the rule
+    // has nothing to read, so the deal's green stands.
+    expect((await history("b")).at(-1)).toMatchObject({d: "03-20", tag: "light green", rule: "deal"});
+    await sql(`INSERT INTO web_events (customer_id, "at", kind) VALUES ('x', '2024-03-02T10:00:00Z', 'link_click')`);
+    await colourTags("2024-03-20", parseSettings(daily));
+    // With clicks tracked (someone's), b's 19 days without one make b grey.
+    expect((await history("b")).at(-1)).toMatchObject({d: "03-20", tag: "grey", rule: "noClick"});
+  });
+
   it("knows the next purchase of a prospect who had never ordered (the outcome accuracy is judged on)", async () => {
     await warehouse({p: "Europe/Berlin"});
     await sql(`INSERT INTO messages (message_id, customer_id, direction, sent_at, text) VALUES

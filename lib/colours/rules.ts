@@ -89,7 +89,9 @@ function conditionSql(id: RuleId, t: number | undefined): string {
     case "firstContact":
       return `last_deal IS NULL AND days_since_first < ${t}`;
     case "noClick":
-      return `days_since_click >= ${t}`;
+      // An export without link clicks at all (no web events, or none tracked) cannot say who
+      // stopped opening links; the rule would turn every quiet customer grey, so it waits for data.
+      return `days_since_click >= ${t} AND (SELECT count(*) > 0 FROM web_events WHERE kind = 'link_click')`;
     case "deal":
       return "last_deal IS NOT NULL";
     case "nurture":

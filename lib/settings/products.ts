@@ -13,7 +13,7 @@ export const productSettings = z
     /** Share of baskets an itemset must be in to be frequent (0.2%: a shop's pairs are rare). */
     minSupport: share.default(0.002),
     /** …and at least this many baskets, so tiny drops do not turn every coincidence into a rule. */
-    minCount: z.number().int().min(1).default(2),
+    minCount: z.number().int().min(1).default(5),
     /** Share of the antecedent's baskets that must also hold the consequent. */
     minConfidence: share.default(0.2),
     /** Largest itemset mined: 2 gives pair rules only, 3 adds "A and B → C". */
