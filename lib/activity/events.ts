@@ -117,7 +117,8 @@ export async function createActivityEvents(
        CAST(o.sent_local AS DATE) AS local_date, isodow(o.sent_local) AS weekday,
        hour(o.sent_local) AS hour, hour(o.sent_local) * 2 + (minute(o.sent_local) >= 30)::INTEGER AS slot,
        ${weekendSql(settings, "o.country", "isodow(o.sent_local)")} AS weekend,
-       o.read_local, epoch(o.read_at - o.sent_at) / 60 AS read_minutes,
+       -- A read status stamped before the send (clock skew in the export) is no duration.
+       o.read_local, CASE WHEN o.read_at >= o.sent_at THEN epoch(o.read_at - o.sent_at) / 60 END AS read_minutes,
        -- A reply asking to stop is not engagement: it counts as stopped, not as replied.
        r.first_reply_at IS NOT NULL AND NOT coalesce(r.stopped, false) AS replied, epoch(r.first_reply_at - o.sent_at) / 60 AS reply_minutes,
        coalesce(epoch(r.first_reply_at - o.sent_at) / 60 <= ${a.fastReplyMinutes}, false) AS fast,
