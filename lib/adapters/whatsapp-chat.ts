@@ -266,6 +266,14 @@ function fileRows(
   }
 
   const customers = [...new Set(messages.map((m) => m.sender).filter((s) => s !== owner))];
+  if (!owner && customers.length > 1) {
+    // Without the shop's own name every message is inbound and no reply is ever seen: say so.
+    process.stderr.write(
+      `whatsapp-chat: ${file}: no shop sender found (no "created group" line, ingest.chatOwner not set), so the ` +
+        `${customers.length} senders (${customers.slice(0, 3).join(", ")}${customers.length > 3 ? ", …" : ""}) are all read as ` +
+        `customers; set ingest.chatOwner to the shop's name as it appears in the chat\n`,
+    );
+  }
   messages.forEach((message, i) => {
     const {record, sender, text, at} = message;
     const messageId = createHash("sha256")
