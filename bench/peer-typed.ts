@@ -173,7 +173,7 @@ export async function runTypedPeer(
     connection,
     `SELECT CAST(z.i AS INTEGER), CAST(epoch_ms(CAST(m.sent_at AS TIMESTAMPTZ)) AS DOUBLE),
             coalesce(CAST(epoch_ms(CAST(m.read_at AS TIMESTAMPTZ)) AS DOUBLE), -1e300),
-            CAST(m.direction = 'in' AS UTINYINT), CAST(m.delivered_at IS NOT NULL AS UTINYINT)
+            CAST(m.direction = 'in' AS UTINYINT), CAST(m.delivered_at IS NOT NULL OR m.read_at IS NOT NULL AS UTINYINT)
      FROM ${source("messages")} m JOIN ${idx} z USING (customer_id)`,
     [(n) => new Int32Array(n), (n) => new Float64Array(n), (n) => new Float64Array(n), (n) => new Uint8Array(n), (n) => new Uint8Array(n)],
   );
@@ -250,7 +250,7 @@ export async function runTypedPeer(
     const rows = rowsIdx.subarray(0, n);
     rows.set(mg.order.subarray(s, s + n));
     rows.sort((a, b) => mms[a]! - mms[b]! || mdir[a]! - mdir[b]!);
-    let total = 0, outWindow = 0, delivered = 0, readWindow = 0, replied = 0, outUnread = 0, readUnread = 0;
+    let total = 0, outWindow = 0, delivered = 0, readWindow = 0, replied = 0, outUnread = 0, readUnread = 0, deliveredUnread = 0;
     let lastInbound = NaN, lastRead = NaN;
     let lastOut = -1;
     let lastOutAnswered = false;
@@ -300,6 +300,7 @@ export async function runTypedPeer(
         if (day > cutoff - p.unreadDays) {
           outUnread++;
           if (read) readUnread++;
+          if (mdel[i]) deliveredUnread++;
         }
       }
     }
@@ -316,13 +317,13 @@ export async function runTypedPeer(
     }
     if (outWindow > 0) {
       const tag = replied >= p.repliesOftenRate * outWindow ? "replies often"
-        : readWindow >= p.readsRate * delivered ? "reads only" : "does not read";
+        : delivered === 0 ? "not reached" : readWindow >= p.readsRate * delivered ? "reads only" : "does not read";
       tags.push([c, "interaction", tag]);
     }
     const lastActive = Number.isNaN(lastInbound) ? lastRead : Number.isNaN(lastRead) ? lastInbound : Math.max(lastInbound, lastRead);
     if (cutoff - lastActive < p.activeDays) tags.push([c, "interaction", interact.active]);
     if (total > 0 && (Number.isNaN(lastInbound) || cutoff - lastInbound >= p.silentDays)) tags.push([c, "interaction", interact.silent]);
-    if (outUnread > 0 && readUnread === 0) tags.push([c, "interaction", interact.unread]);
+    if (deliveredUnread > 0 && readUnread === 0) tags.push([c, "interaction", interact.unread]);
   }
   const t2 = performance.now();
 

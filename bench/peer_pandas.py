@@ -119,13 +119,15 @@ def main() -> None:
     total = m.groupby("customer_id").size()
     w = out[out["day"] > cutoff - p["windowDays"]]
     out_window = w.groupby("customer_id").size()
-    delivered_window = w[w["delivered_at"].notna()].groupby("customer_id").size()
+    # A read message was delivered, whether or not the export kept its delivered status.
+    delivered_window = w[w["delivered_at"].notna() | w["read_at"].notna()].groupby("customer_id").size()
     w_read = (w["read_day"] <= cutoff) & (w["read_day"] != np.iinfo(np.int64).min)
     read_window = w[w_read].groupby("customer_id").size()
     u = out[out["day"] > cutoff - p["unreadDays"]]
     u_read = (u["read_day"] <= cutoff) & (u["read_day"] != np.iinfo(np.int64).min)
     out_unread = u.groupby("customer_id").size()
     read_unread = u[u_read].groupby("customer_id").size()
+    delivered_unread = u[u["delivered_at"].notna() | u["read_at"].notna()].groupby("customer_id").size()
 
     # Replies: an inbound message answers the latest outbound one at or before it, within 24 h.
     left = inbound[["customer_id", "sent_at"]].sort_values("sent_at")
@@ -146,10 +148,11 @@ def main() -> None:
     facts["messages_total"] = total
     for name, series in [("out_window", out_window), ("delivered_window", delivered_window),
                          ("read_window", read_window), ("replied", replied),
-                         ("out_unread", out_unread), ("read_unread", read_unread)]:
+                         ("out_unread", out_unread), ("read_unread", read_unread),
+                         ("delivered_unread", delivered_unread)]:
         facts[name] = series
     counts = ["purchase_days", "messages_total", "out_window", "delivered_window", "read_window",
-              "replied", "out_unread", "read_unread"]
+              "replied", "out_unread", "read_unread", "delivered_unread"]
     facts[counts] = facts[counts].fillna(0)
 
     tags = []
@@ -165,8 +168,9 @@ def main() -> None:
 
     f = facts[facts["out_window"] > 0]
     level = np.where(f["replied"] >= p["repliesOftenRate"] * f["out_window"], "replies often",
-                     np.where(f["read_window"] >= p["readsRate"] * f["delivered_window"], "reads only",
-                              "does not read"))
+                     np.where(f["delivered_window"] == 0, "not reached",
+                              np.where(f["read_window"] >= p["readsRate"] * f["delivered_window"], "reads only",
+                                       "does not read")))
     tags.append(pd.DataFrame({"customer_id": f.index, "family": "interaction", "tag": level}))
     last_active = facts[["last_inbound", "last_read"]].max(axis=1)
     active = last_active.notna() & (cutoff - last_active < p["activeDays"])
@@ -176,7 +180,7 @@ def main() -> None:
                                               | (cutoff - facts["last_inbound"] >= p["silentDays"]))
     tags.append(pd.DataFrame({"customer_id": facts.index[silent], "family": "interaction",
                               "tag": f"silent {p['silentDays']} days"}))
-    unread = (facts["out_unread"] > 0) & (facts["read_unread"] == 0)
+    unread = (facts["delivered_unread"] > 0) & (facts["read_unread"] == 0)
     tags.append(pd.DataFrame({"customer_id": facts.index[unread], "family": "interaction",
                               "tag": f"unread {p['unreadDays']} days"}))
     all_tags = pd.concat(tags, ignore_index=True)

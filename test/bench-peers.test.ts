@@ -22,6 +22,7 @@ const DROP = {
 a1,+61881234567,AU,Australia/Adelaide
 s1,+8613812345678,CN,Asia/Shanghai
 s2,+8613912345678,CN,Asia/Shanghai
+s3,+8613712345678,CN,Asia/Shanghai
 `,
   // a1: 02:50 (+10:30) and 10:30 local → two purchase days 13 days apart (monthly, returning).
   // s1: 01:00 on 1 Jan local, 120 days before the as-of date (yearly, dormant); a refund of 10.
@@ -33,10 +34,12 @@ o4,s1,2024-01-05T03:00:00Z,10.00,CNY,refunded
 `,
   // a1 reads ours at 02:15 and answers at 02:30 local (+9:30 by then), Sunday: replies often.
   // s2 gets one delivered message, never reads it, never writes: does not read, silent, unread.
+  // s3's one message has no status at all: not reached (and silent), but not "unread".
   "messages.csv": `message_id,customer_id,direction,sent_at,delivered_at,read_at
 m1,a1,out,2024-04-06T16:40:00Z,2024-04-06T16:40:05Z,2024-04-06T16:45:00Z
 m2,a1,in,2024-04-06T17:00:00Z,,
 m3,s2,out,2024-04-25T02:00:00Z,2024-04-25T02:00:05Z,
+m4,s3,out,2024-04-25T02:00:00Z,,
 `,
 };
 
@@ -46,10 +49,11 @@ const EXPECTED: PeerResult = {
     "frequency: yearly buyer": 1,
     "lifecycle: returning": 1,
     "lifecycle: dormant": 1,
-    "lifecycle: prospect": 1,
+    "lifecycle: prospect": 2,
     "interaction: replies often": 1,
     "interaction: does not read": 1,
-    "interaction: silent 30 days": 1,
+    "interaction: not reached": 1,
+    "interaction: silent 30 days": 2,
     "interaction: unread 90 days": 1,
   },
   // kind × 1000 + ISO weekday × 100 + hour: a1's reply (1) and read (2), Sunday 02:xx local.

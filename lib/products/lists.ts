@@ -49,7 +49,7 @@ export async function prepareProducts(
     {asOf},
   );
   await mineSequences(connection, {...options, withinDays: p.sequential.withinDays});
-  await createCycles(connection, settings);
+  await createCycles(connection, asOf, settings);
   await createSeasons(connection, asOf, settings);
   await createBrowse(connection, asOf, settings);
   const [first] = await queryRows<{d: string | null}>(
@@ -67,12 +67,16 @@ export async function prepareProducts(
  * median gap (rounded to a day) with the quartiles as spread; the trigger day is the cycle minus
  * the lead, never before day 1.
  */
-async function createCycles(connection: DuckDBConnection, settings: Settings): Promise<void> {
+async function createCycles(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
   const r = settings.products.replenishment;
+  // product_history spans the longest history any list needs (seasons look back two years);
+  // cycles, like sequences, read only sequential.historyDays of it.
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE product_cycles AS
-     WITH days AS (SELECT DISTINCT customer_id, item, local_date FROM product_history),
+     WITH days AS (
+       SELECT DISTINCT customer_id, item, local_date FROM product_history
+       WHERE local_date > CAST($asOf AS DATE) - ${settings.products.sequential.historyDays}),
      gaps AS (
        SELECT customer_id, item,
          local_date - lag(local_date) OVER (PARTITION BY customer_id, item ORDER BY local_date) AS gap
@@ -84,6 +88,7 @@ async function createCycles(connection: DuckDBConnection, settings: Settings): P
        greatest(CAST(round(quantile_cont(gap, 0.5)) AS INTEGER) - ${r.leadDays}, 1) AS trigger_day
      FROM gaps g WHERE gap IS NOT NULL GROUP BY g.item HAVING count(*) >= ${r.minGaps}`,
     "replenishment cycles",
+    {asOf},
   );
 }
 
@@ -145,11 +150,13 @@ async function createBrowse(connection: DuckDBConnection, asOf: string, settings
        SELECT customer_id, any_value(time_zone) AS time_zone FROM customer_basics
        WHERE as_of = (SELECT max(as_of) FROM customer_basics WHERE as_of <= CAST($asOf AS DATE))
        GROUP BY customer_id),
+     zoned AS (
+       SELECT customer_id, CASE WHEN time_zone IS NULL OR time_zone = 'unknown'
+                                THEN ${sqlString(settings.ingest.timeZone)} ELSE time_zone END AS zone
+       FROM zone),
      views AS (
-       SELECT w.*, CAST(timezone(CASE WHEN z.time_zone IS NULL OR z.time_zone = 'unknown'
-                                      THEN ${sqlString(settings.ingest.timeZone)}
-                                      ELSE z.time_zone END, w.at) AS DATE) AS local_date
-       FROM web_events w LEFT JOIN zone z USING (customer_id)
+       SELECT w.*, CAST(timezone(coalesce(z.zone, ${sqlString(settings.ingest.timeZone)}), w.at) AS DATE) AS local_date
+       FROM web_events w LEFT JOIN zoned z USING (customer_id)
        WHERE w.kind = 'page_view' AND w.sku IS NOT NULL)
      SELECT v.customer_id, v.sku AS item,
        coalesce((SELECT any_value(i.product) FROM order_items i WHERE i.sku = v.sku), v.sku) AS product,
@@ -158,9 +165,11 @@ async function createBrowse(connection: DuckDBConnection, asOf: string, settings
      FROM views v
      WHERE v.local_date <= CAST($asOf AS DATE) AND v.local_date > CAST($asOf AS DATE) - ${b.windowDays}
        AND NOT EXISTS (
-         SELECT 1 FROM orders o JOIN order_items i USING (order_id)
+         -- Ordered on or before the as-of date, by the customer's own calendar like the views.
+         SELECT 1 FROM orders o JOIN order_items i USING (order_id) LEFT JOIN zoned z ON z.customer_id = o.customer_id
          WHERE o.status = 'paid' AND o.customer_id = v.customer_id AND i.sku = v.sku
-           AND o.ordered_at <= CAST($asOf AS DATE) + INTERVAL 1 DAY)
+           AND CAST(timezone(coalesce(z.zone, ${sqlString(settings.ingest.timeZone)}), o.ordered_at) AS DATE)
+               <= CAST($asOf AS DATE))
      GROUP BY v.customer_id, v.sku`,
     "browse depth",
     {asOf},
