@@ -472,10 +472,10 @@ describe("preference fade", () => {
   });
 });
 
-describe("known bugs (expected values are the right ones; the library disagrees)", () => {
-  // BUG: createCycles (lib/products/lists.ts) reads product_history, which covers the longest history
-  // setting (seasons.historyDays, 730), while settings.products.sequential.historyDays (365) is
-  // documented as "Orders looked at for sequences and cycles".
+describe("faults found by these tests, kept as their right values", () => {
+  // createCycles read all of product_history, which covers the longest history setting
+  // (seasons.historyDays, 730), while sequential.historyDays (365) is "orders looked at for
+  // sequences and cycles".
   it("cycles only look at sequential.historyDays (365) of history", async () => {
     // As of 2024-03-04, 365 days back is local dates after 2023-03-05.
     //   c1: 2023-12-21, 2024-01-10, 2024-01-30, 2024-02-19 → gaps 20, 20, 20 (inside)
@@ -496,9 +496,8 @@ describe("known bugs (expected values are the right ones; the library disagrees)
     expect(await list("reorder", "2024-03-04", settings)).toEqual([]);
   });
 
-  // BUG: createBrowse (lib/products/lists.ts) decides "never ordered" with
-  // o.ordered_at <= CAST($asOf AS DATE) + INTERVAL 1 DAY, i.e. midnight after the as-of date in the
-  // DuckDB session zone (UTC here), not the customer's local as-of date that every other list uses.
+  // createBrowse decided "never ordered" with ordered_at <= as-of date + 1 day, i.e. midnight in
+  // the DuckDB session zone, not on the customer's local as-of date that every other list uses.
   const browse = (customer: string, phone: string, zone: string, orderedAt: string) => ({
     "customers.csv": ["customer_id,phone,time_zone", `${customer},${phone},${zone}`],
     "orders.csv": ["order_id,customer_id,ordered_at,amount,currency", `o1,${customer},${orderedAt},650,USD`],
