@@ -1,5 +1,5 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {queryRows} from "../duckdb.js";
+import {queryRows, run} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
 import {
   COLOUR_RULES,
@@ -167,7 +167,15 @@ export interface Recommendation {
   grid: GridPoint[];
 }
 
-/** Accuracy and changes of one set of thresholds against the current ones, per period. */
+/**
+ * The assignments under the current thresholds, as temp table colour_current: made once before a
+ * grid is tried, rather than again beside each of its dozens of candidate thresholds.
+ */
+async function createCurrentAssignments(connection: DuckDBConnection, settings: Settings): Promise<void> {
+  await run(connection, `CREATE OR REPLACE TEMP TABLE colour_current AS ${colourAssignmentsSql(settings)}`, "current colours");
+}
+
+/** Accuracy and changes of one set of thresholds against colour_current, per period. */
 async function tryThresholds(
   connection: DuckDBConnection,
   settings: Settings,
@@ -187,7 +195,7 @@ async function tryThresholds(
       + avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END) FILTER (WHERE coalesce(cur.next_buy_days > ${settings.colours.horizonDays}, true))) / 2`;
   const rows = await queryRows<{period: string; acc: number | null; cur: number | null; changed: number}>(
     connection,
-    `WITH cur AS (${colourAssignmentsSql(settings)}), cand AS (${colourAssignmentsSql(settings, overrides)})
+    `WITH cur AS (SELECT * FROM colour_current), cand AS (${colourAssignmentsSql(settings, overrides)})
      SELECT CASE WHEN as_of IN (${datesSql(choose)}) THEN 'choose'
                  WHEN as_of IN (${datesSql(validate)}) THEN 'validate' ELSE 'today' END AS period,
        ${balanced("cand")} AS acc, ${balanced("cur")} AS cur,
@@ -219,6 +227,7 @@ async function tryThresholds(
 export async function recommendThresholds(connection: DuckDBConnection, settings: Settings): Promise<Recommendation[]> {
   const {latest, horizon, choose, validate} = await judgedPeriods(connection, settings);
   const minEvidence = settings.colours.accuracy.minEvidence;
+  let baseline = false;
   const out: Recommendation[] = [];
   for (const rule of COLOUR_RULES.filter((r) => r.key)) {
     const current = ruleThreshold(settings, rule.id);
@@ -238,6 +247,10 @@ export async function recommendThresholds(connection: DuckDBConnection, settings
     const grid: GridPoint[] = [];
     let currentAcc: {choose: number | null; validate: number | null} = {choose: null, validate: null};
     for (const threshold of values) {
+      if (!baseline) {
+        await createCurrentAssignments(connection, settings);
+        baseline = true;
+      }
       const point = await tryThresholds(connection, settings, {[rule.id]: threshold}, choose, validate, latest);
       if (threshold === current) currentAcc = {choose: point.choose_current, validate: point.validate_current};
       grid.push({threshold, choose_accuracy: point.choose_accuracy, validate_accuracy: point.validate_accuracy,
@@ -284,6 +297,7 @@ export async function accuracyBeforeAfter(
   if (!latest || validate.length === 0) return {before: null, after: null, period: null};
   const overrides: Thresholds = {};
   for (const r of recommendations) if (r.recommended !== null) overrides[r.rule] = r.recommended;
+  await createCurrentAssignments(connection, settings);
   const point = await tryThresholds(connection, settings, overrides, choose, validate, latest);
   return {before: point.validate_current, after: point.validate_accuracy, period: `${validate[0]}…${validate.at(-1)}`};
 }
