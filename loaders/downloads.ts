@@ -75,11 +75,9 @@ function segmentList(segment: string | undefined, format: ExportFormat): Downloa
 export function downloads(settings: Settings): Download[] {
   const segments = segmentCatalogue(settings).map((d) => d.name);
   return [
-    ...(["csv", "parquet"] as const).map((format): Download => ({
-      path: `tags.${format}`,
-      format,
-      sql: async (_connection, asOf, s) => tagRowsSql(asOf, !s.segments.contactsInSite),
-    })),
+    // Parquet only: every customer's tags as CSV is about 1 KB a customer (12 MB at 10,000),
+    // too heavy to host; `tagbook tags --out tags.csv` writes the CSV.
+    {path: "tags.parquet", format: "parquet", sql: async (_connection, asOf, s) => tagRowsSql(asOf, !s.segments.contactsInSite)},
     tierList("nudges.csv", (asOf, _previous, s) => nudgesSql(asOf, s)),
     tierList("promising.csv", (asOf, _previous, s) => promisingSql(asOf, s)),
     tierList("tier-moves.csv", (asOf, previous) => movesSql(asOf, previous)),
