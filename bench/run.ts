@@ -16,6 +16,7 @@ import {adapterFor} from "../lib/adapters/index.js";
 import {closeDatabase, openDatabase, queryNumber, sqlString, type Database} from "../lib/duckdb.js";
 import {ingest} from "../lib/ingest.js";
 import {parseSettings, type Settings} from "../lib/settings/index.js";
+import {saveSegments} from "../lib/segments/build.js";
 import {computeTags} from "../lib/tags/index.js";
 import {ensureSchema} from "../lib/warehouse.js";
 import {runTypedPeer, type PeerParams, type PeerResult, type PeerRun} from "./peer-typed.js";
@@ -165,6 +166,7 @@ interface TagbookRound {
   cells?: Stage;
   rulesLines?: Stage;
   rulesMining?: Stage;
+  segments?: Stage;
   answers: Omit<PeerResult, "spend"> & {spend?: PeerResult["spend"]};
   rules?: RuleKey[];
   baskets?: number;
@@ -201,6 +203,13 @@ async function tagbookRound(drop: string, warehouse: string, a: Optional): Promi
     tagged.stage.note = "includes spend tiers, colours and activity cells (act_events) through TAG_PRODUCERS";
   }
   round.answers = await tagbookAnswers(db.connection, AS_OF, Boolean(a.createActivityEvents));
+  // As tagbook build does: the segment lists are built and saved once, and the site's downloads
+  // read them (without this every download would rebuild them).
+  const saved = await measure("segments (saveSegments)", async () => {
+    await saveSegments(db.connection, AS_OF, settings);
+    await db.connection.run("CHECKPOINT");
+  });
+  round.segments = saved.stage;
   if (a.createLines && a.mineRules) {
     const p = settings.products;
     const lines = await measure("rule baskets (createLines)", () => a.createLines!(db.connection, AS_OF, settings, p.level, p.windowDays));
@@ -413,7 +422,8 @@ async function main(): Promise<void> {
       memory: {treePeak: Math.max(...list.map((s) => s.memory.treePeak)), processPeak: Math.max(...list.map((s) => s.memory.processPeak))},
     };
   };
-  const core = [med((r) => r.ingest), med((r) => r.tags), med((r) => r.cells), med((r) => r.rulesLines), med((r) => r.rulesMining)]
+  const core = [med((r) => r.ingest), med((r) => r.tags), med((r) => r.cells), med((r) => r.segments), med((r) => r.rulesLines),
+    med((r) => r.rulesMining)]
     .filter((s): s is Stage => s !== undefined);
   const allStages = [...stages.filter((s) => s.stage.startsWith("generate")), ...core, ...stages.filter((s) => !s.stage.startsWith("generate"))];
   const pipeline = allStages.filter((s) => !s.stage.startsWith("generate") && !s.stage.startsWith("dataset") && !Number.isNaN(s.seconds));
