@@ -20,7 +20,7 @@ import {createZoneHourOffsets, localTimestampSql, offsetJoinSql} from "../activi
 export async function createLocalEvents(connection: DuckDBConnection, label: string): Promise<void> {
   const instants = [
     "SELECT ordered_at AS t FROM orders", "SELECT sent_at FROM messages", "SELECT read_at FROM messages",
-    'SELECT "at" FROM web_events', "SELECT first_seen_at FROM customers",
+    'SELECT "at" FROM web_events',
   ].join(" UNION ALL ");
   await createZoneHourOffsets(
     connection,
@@ -56,11 +56,13 @@ export async function createLocalEvents(connection: DuckDBConnection, label: str
      FROM web_events w JOIN customer_zone z USING (customer_id) ${join('w."at"', "zw")}`,
     label,
   );
+  // One row per customer, and first_seen_at can reach years before any event (which would widen
+  // the offset table a lot), so these few are converted one by one.
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE customer_first_seen AS
-     SELECT z.customer_id, min(${localDate("c.first_seen_at", "zf")}) AS first_seen_date
-     FROM customers c JOIN customer_zone z USING (customer_id) ${join("c.first_seen_at", "zf")}
+     SELECT z.customer_id, min(CAST(timezone(z.zone, c.first_seen_at) AS DATE)) AS first_seen_date
+     FROM customers c JOIN customer_zone z USING (customer_id)
      GROUP BY z.customer_id`,
     label,
   );
