@@ -89,6 +89,14 @@ export const tagSettings = z
       })
       .strict()
       .prefault({}),
+    /**
+     * International number prefixes (digits, no "+") of mobile ranges issued anywhere in a country
+     * with several time zones. libphonenumber files some under one zone (every +79 under
+     * Europe/Moscow), so a number starting with one gets time zone "unknown" instead of that guess:
+     * Russia +79, Kazakhstan +77, Indonesia +628, Australia +614, Spain +346 and +347 (the Canaries
+     * are an hour behind Madrid).
+     */
+    nationalMobilePrefixes: z.array(z.string().regex(/^\d{2,6}$/, "2 to 6 digits")).default(["79", "77", "628", "614", "346", "347"]),
     /** Shipping-restricted areas: a country with a region name or a postcode prefix. */
     shippingRestricted: z
       .array(

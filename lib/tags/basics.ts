@@ -130,7 +130,7 @@ export async function computeBasics(connection: DuckDBConnection, asOf: string, 
          CASE
            WHEN k.time_zone IN (SELECT name FROM zones) THEN k.time_zone
            WHEN k.time_zone IS NOT NULL THEN NULL
-           WHEN k.prefix_zones IS NOT NULL AND NOT contains(k.prefix_zones, ',') THEN k.prefix_zones
+           WHEN k.prefix_zones IS NOT NULL AND NOT contains(k.prefix_zones, ',') AND ${placeSql("k", settings)} THEN k.prefix_zones
            WHEN rc.zone IS NOT NULL THEN rc.zone
          END AS zone
        FROM country k LEFT JOIN ref_country_zone rc ON rc.country = k.country_code
@@ -141,9 +141,12 @@ export async function computeBasics(connection: DuckDBConnection, asOf: string, 
          WHEN d.time_zone IS NOT NULL AND d.zone IS NULL
            THEN 'unknown: time_zone column "' || d.time_zone || '" is not an IANA zone'
          WHEN d.time_zone IS NOT NULL THEN 'time_zone column'
-         WHEN d.prefix_zones IS NOT NULL AND NOT contains(d.prefix_zones, ',')
+         WHEN d.prefix_zones IS NOT NULL AND NOT contains(d.prefix_zones, ',') AND ${placeSql("d", settings)}
            THEN 'number prefix +' || d.prefix || ' is in ' || d.prefix_zones
          WHEN d.country_zone IS NOT NULL THEN coalesce(d.country_code, '') || ' has one time zone'
+         WHEN d.prefix_zones IS NOT NULL AND NOT contains(d.prefix_zones, ',')
+           THEN 'unknown: +' || d.wa_id || ' is in a national mobile range (tags.nationalMobilePrefixes), not a place, though '
+             || 'listed under ' || d.prefix_zones || '; ' || d.country_code || ' has several time zones'
          WHEN d.prefix_zones IS NOT NULL
            THEN 'unknown: prefix +' || d.prefix || ' spans ' || replace(d.prefix_zones, ',', ', ')
          WHEN d.country_code IS NOT NULL THEN 'unknown: ' || d.country_code || ' has several time zones and the number does not say which'
@@ -161,6 +164,17 @@ export async function computeBasics(connection: DuckDBConnection, asOf: string, 
     label,
     {asOf},
   );
+}
+
+/**
+ * SQL: whether a customer's number prefix can be trusted for a zone, i.e. the number is not in one
+ * of tags.nationalMobilePrefixes (mobile ranges issued anywhere in a several-zone country, which
+ * libphonenumber still files under one zone).
+ */
+function placeSql(alias: string, settings: Settings): string {
+  const ranges = settings.tags.nationalMobilePrefixes;
+  if (ranges.length === 0) return "true";
+  return `NOT coalesce(${ranges.map((p) => `starts_with(${alias}.wa_id, ${sqlString(p)})`).join(" OR ")}, false)`;
 }
 
 /**

@@ -92,6 +92,9 @@ export async function computeFacts(connection: DuckDBConnection, asOf: string, s
     params,
   );
   await createLocalEvents(connection, label);
+  const reporting = settings.money.reportingCurrency;
+  const rateValues = [[reporting, 1] as const, ...Object.entries(settings.money.rates).filter(([c]) => c !== reporting)]
+    .map(([c, r]) => `(${sqlString(c)}, CAST(${r} AS DECIMAL(38,10)))`).join(", ");
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE customer_facts AS
@@ -104,11 +107,20 @@ export async function computeFacts(connection: DuckDBConnection, asOf: string, s
          count(DISTINCT local_date) AS purchase_days, min(local_date) AS first_purchase, max(local_date) AS last_purchase,
          count(*) AS orders_total
        FROM paid GROUP BY customer_id),
+     -- Orders in several currencies are averaged in the reporting currency through money.rates
+     -- (never as if 1 USD were 1 CNY); with a rate missing there is no mean, and the reason says so.
+     rates(currency, rate) AS (VALUES ${rateValues}),
+     win AS (
+       SELECT p.*, r.rate FROM paid p LEFT JOIN rates r USING (currency)
+       WHERE p.local_date > (SELECT d FROM cutoff) - INTERVAL ${f.windowMonths} MONTH),
      value AS (
-       SELECT customer_id, mode(currency) AS currency,
-              avg(amount) FILTER (WHERE local_date > (SELECT d FROM cutoff) - INTERVAL ${f.windowMonths} MONTH) AS mean_order_value,
-              count(*) FILTER (WHERE local_date > (SELECT d FROM cutoff) - INTERVAL ${f.windowMonths} MONTH) AS orders_window
-       FROM paid GROUP BY customer_id),
+       SELECT customer_id,
+              CASE WHEN count(DISTINCT currency) > 1 THEN ${sqlString(reporting)} ELSE any_value(currency) END AS currency,
+              CASE WHEN count(DISTINCT currency) = 1 THEN avg(amount)
+                   WHEN bool_and(rate IS NOT NULL) THEN avg(amount * rate) END AS mean_order_value,
+              CASE WHEN count(DISTINCT currency) > 1 THEN string_agg(DISTINCT currency, ', ' ORDER BY currency) END AS mixed_currencies,
+              count(*) AS orders_window
+       FROM win GROUP BY customer_id),
      msgs AS (
        SELECT m.customer_id,
          max(m.local_date) FILTER (WHERE m.direction = 'in') AS last_inbound,
@@ -137,7 +149,7 @@ export async function computeFacts(connection: DuckDBConnection, asOf: string, s
      SELECT z.customer_id, z.zone, z.zone_unknown, (SELECT d FROM cutoff) AS as_of,
        coalesce(d.days_window, []) AS days_window, coalesce(d.purchase_days, 0) AS purchase_days,
        d.first_purchase, d.last_purchase, coalesce(d.orders_total, 0) AS orders_total,
-       v.currency, v.mean_order_value, coalesce(v.orders_window, 0) AS orders_window,
+       v.currency, v.mean_order_value, v.mixed_currencies, coalesce(v.orders_window, 0) AS orders_window,
        m.last_inbound, m.last_read,
        coalesce(m.out_window, 0) AS out_window, coalesce(m.delivered_window, 0) AS delivered_window,
        coalesce(m.read_window, 0) AS read_window, coalesce(r.replied_window, 0) AS replied_window,
@@ -230,8 +242,12 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
                      round(mean_order_value, 2), currency, orders_window, low, high)
          ELSE format('mean order value {} {} over {} orders is in the top {}% of the shop (no fixed bounds for {})',
                      round(mean_order_value, 2), currency, orders_window, round(100 * (1 - pr)), currency)
-       END
-     FROM ranked`,
+       END || CASE WHEN mixed_currencies IS NOT NULL THEN format('; orders in {} converted to {}', mixed_currencies, currency) ELSE '' END
+     FROM ranked
+     UNION ALL
+     SELECT customer_id, 'order value', 'unknown',
+       format('orders in {} and settings.money.rates has no rate to {} for one of them', mixed_currencies, currency)
+     FROM customer_facts WHERE mean_order_value IS NULL AND mixed_currencies IS NOT NULL`,
     label,
   );
 
@@ -355,7 +371,7 @@ async function tagInterests(connection: DuckDBConnection, asOf: string, settings
       `INSERT INTO new_tags
        SELECT customer_id, 'interest', ${sqlString(p.tag)},
          format('asked for {} {} (at least {})', max(v), ${sqlString(p.unit)}, ${p.min})
-       FROM (SELECT customer_id, CAST(replace(regexp_extract(lower(text), '(\\d[\\d,.]*)\\s*${unit}', 1), ',', '') AS DOUBLE) AS v
+       FROM (SELECT customer_id, ${numberSql(`rtrim(regexp_extract(lower(text), '(\\d[\\d,.]*)\\s*${unit}', 1), '.,')`)} AS v
              FROM ${inbound} AND regexp_matches(lower(text), '\\d\\s*${unit}'))
        WHERE v >= ${p.min} GROUP BY customer_id`,
       label,
@@ -436,4 +452,14 @@ async function tagTriggers(connection: DuckDBConnection, asOf: string, settings:
     label,
     {asOf},
   );
+}
+
+/**
+ * SQL reading a number as customers write it: "20,000" and "20.000" (groups of three after a comma
+ * or a dot) are twenty thousand, in English and in Spanish, German or Indonesian; otherwise a comma
+ * is a decimal point ("2,5").
+ */
+function numberSql(text: string): string {
+  return `CASE WHEN regexp_full_match(${text}, '\\d{1,3}([.,]\\d{3})+') THEN TRY_CAST(regexp_replace(${text}, '[.,]', '', 'g') AS DOUBLE)
+    ELSE TRY_CAST(replace(${text}, ',', '.') AS DOUBLE) END`;
 }
