@@ -197,8 +197,11 @@ export function timestampSql(column: string, settings: Settings): string {
   const v = text(column);
   const formats = dateFormats(settings.ingest.dateOrder).map(sqlString).join(", ");
   const zone = sqlString(settings.ingest.timeZone);
+  // The first arm is the shape nearly every export uses (ISO 8601 in UTC); LIKE is several times
+  // cheaper than the regular expressions below, which made parsing most of a large ingest.
   return `CASE
     WHEN ${v} IS NULL THEN NULL
+    WHEN ${v} LIKE '____-__-__T__:__:__Z' THEN try_cast(${v} AS TIMESTAMPTZ)
     WHEN regexp_full_match(${v}, '\\d{9,10}') THEN to_timestamp(CAST(${v} AS BIGINT))
     WHEN regexp_matches(${v}, '\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?\\s*(Z|[+-]\\d{2}(:?\\d{2})?)$')
       THEN try_cast(${v} AS TIMESTAMPTZ)

@@ -389,6 +389,31 @@ describe("interest: categories bought, keywords in several languages, parameters
     expect(await tagsOf(db, "interest")).toEqual({es: "electronics + high capacity"});
     closeDatabase(db);
   });
+
+  // Two keywords of one interest on the same local day: the reason must name the later message
+  // every time (picking by day alone named either word, so two rebuilds of one drop differed).
+  it("names the word of the latest message when two keywords fall on one day, and keeps every rule's reason", async () => {
+    const db = await warehouseFor(drop({
+      "customers.csv": singapore(["both"]),
+      "orders.csv": ["order_id,customer_id,ordered_at,amount,currency", "o1,both,2024-05-01T04:00:00Z,40.00,SGD"],
+      "order_items.csv": ["order_id,sku,product,category", "o1,s1,Charger,electronics"],
+      "messages.csv": [
+        "message_id,customer_id,direction,sent_at,text",
+        "m1,both,in,2024-05-25T01:00:00Z,a new laptop?",
+        "m2,both,in,2024-05-25T03:00:00Z,and a power bank",
+        "m0,both,in,2024-05-25T02:00:00Z,or a laptop bag",
+      ],
+    }), asOf);
+    const rows = await queryRows<{reason: string}>(
+      db.connection,
+      "SELECT reason FROM tag_snapshots WHERE family = 'interest' AND tag = 'electronics'",
+      "t",
+    );
+    expect(rows).toEqual([
+      {reason: 'asked about it: "power bank" on 2024-05-25; bought 1 electronics item, last on 2024-05-01'},
+    ]);
+    closeDatabase(db);
+  });
 });
 
 describe("shipping-restricted areas from settings.tags.shippingRestricted", () => {

@@ -109,10 +109,12 @@ export async function createActivityEvents(
        WHERE i.sent_at - o.sent_at <= to_seconds(${Math.round(a.replyWithinHours * 3600)})
        GROUP BY o.message_id),
      bought AS (
-       SELECT DISTINCT o.message_id
-       FROM outb o JOIN orders p ON p.customer_id = o.customer_id AND p.status = 'paid'
-         AND p.ordered_at > o.sent_at
-         AND p.ordered_at <= o.sent_at + to_seconds(${Math.round(a.purchaseWithinHours * 3600)}))
+       -- The first paid order after each message decides (an ASOF join, not every message paired
+       -- with every order of its customer).
+       SELECT o.message_id
+       FROM outb o ASOF JOIN (SELECT customer_id, ordered_at FROM orders WHERE status = 'paid') p
+         ON p.customer_id = o.customer_id AND p.ordered_at > o.sent_at
+       WHERE p.ordered_at <= o.sent_at + to_seconds(${Math.round(a.purchaseWithinHours * 3600)}))
      SELECT o.message_id, o.customer_id, o.country, o.zone, o.category, o.sent_at, o.sent_local,
        CAST(o.sent_local AS DATE) AS local_date, isodow(o.sent_local) AS weekday,
        hour(o.sent_local) AS hour, hour(o.sent_local) * 2 + (minute(o.sent_local) >= 30)::INTEGER AS slot,

@@ -1,5 +1,5 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {run} from "../duckdb.js";
+import {run, sqlString} from "../duckdb.js";
 
 /**
  * SQL for the UTC hour an instant falls in, as whole hours since 1970.
@@ -86,4 +86,41 @@ export function localTimestampSql(instant: string, zone: string, offsetAlias: st
 /** The ON clause joining an alias of zone_hour_offsets to an instant in a zone. */
 export function offsetJoinSql(instant: string, zone: string, offsetAlias: string): string {
   return `${offsetAlias}.zone = ${zone} AND ${offsetAlias}.utc_hour = ${utcHourSql(instant)}`;
+}
+
+/**
+ * SQL for every zone a customer can be counted in: each time zone of customer_basics, and the
+ * shop's zone (settings.ingest.timeZone, unquoted), used for customers whose own zone is unknown.
+ */
+export function customerZonesSql(shopZone: string): string {
+  return `SELECT time_zone AS zone FROM customer_basics WHERE time_zone IS NOT NULL AND time_zone <> 'unknown'
+     UNION SELECT ${sqlString(shopZone)}`;
+}
+
+/**
+ * Builds zone_hour_offsets for some zones over the whole span of the event tables, so that any
+ * order, message or web event can be converted through it.
+ *
+ * @param zonesSql A query returning a column `zone`, such as customerZonesSql(shopZone).
+ */
+export async function createEventZoneOffsets(connection: DuckDBConnection, zonesSql: string, label: string): Promise<void> {
+  const instants = [
+    "SELECT ordered_at AS t FROM orders", "SELECT sent_at FROM messages", "SELECT read_at FROM messages",
+    'SELECT "at" FROM web_events',
+  ].join(" UNION ALL ");
+  await createZoneHourOffsets(
+    connection,
+    zonesSql,
+    `(SELECT min(t) - INTERVAL 1 DAY FROM (${instants}))`,
+    `(SELECT max(t) + INTERVAL 1 DAY FROM (${instants}))`,
+    label,
+  );
+}
+
+/**
+ * SQL for an instant's local calendar date in a zone, through an alias of zone_hour_offsets that
+ * the query joins with `offsetJoinSql` (see localTimestampSql).
+ */
+export function localDateSql(instant: string, zone: string, offsetAlias: string): string {
+  return `CAST(${localTimestampSql(instant, zone, offsetAlias)} AS DATE)`;
 }

@@ -1,6 +1,7 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {queryRows, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
+import {createEventZoneOffsets, customerZonesSql, localDateSql, offsetJoinSql} from "./local-time.js";
 
 /** One row of the region table (playbook §2), per country. */
 export interface RegionRow {
@@ -50,6 +51,7 @@ export async function regionTable(connection: DuckDBConnection, asOf: string, se
   const rates = single ? [] : Object.entries(m.rates).map(([c, r]) => `(${sqlString(c)}, ${r})`);
   rates.push(`(${sqlString(currency)}, 1)`);
   const shopZone = sqlString(settings.ingest.timeZone);
+  await createEventZoneOffsets(connection, customerZonesSql(settings.ingest.timeZone), "region table");
   const clock = (slot: string) => `printf('%02d:%02d', (${slot} * 30) // 60, (${slot} * 30) % 60)`;
   const windowText = (dayType: string) => `(SELECT ${clock("w.start_slot")} || '–' || ${clock("(w.start_slot + w.slots) % 48")}
        || CASE WHEN w.source = 'default' THEN ' (default)' ELSE '' END
@@ -64,8 +66,9 @@ export async function regionTable(connection: DuckDBConnection, asOf: string, se
        WHERE as_of = (SELECT max(as_of) FROM customer_basics WHERE as_of <= CAST($asOf AS DATE))),
      o AS (
        SELECT b.region, b.shipping_restricted, o.status, o.amount, o.currency, rate.r,
-         CAST(timezone(b.zone, o.ordered_at) AS DATE) AS local_date
-       FROM orders o JOIN basics b USING (customer_id) LEFT JOIN rate USING (currency)),
+         ${localDateSql("o.ordered_at", "b.zone", "zo")} AS local_date
+       FROM orders o JOIN basics b USING (customer_id) LEFT JOIN rate USING (currency)
+       LEFT JOIN zone_hour_offsets zo ON ${offsetJoinSql("o.ordered_at", "b.zone", "zo")}),
      recent AS (SELECT * FROM o WHERE local_date BETWEEN CAST($asOf AS DATE) - ${a.lookbackDays - 1} AND CAST($asOf AS DATE)),
      per AS (
        SELECT region, count(*) FILTER (WHERE status = 'paid') AS orders,

@@ -65,9 +65,11 @@ export async function createCustomerSendWindows(
          coalesce(time_zone <> 'unknown', false) AS zone_known
        FROM customer_basics
        WHERE as_of = (SELECT max(as_of) FROM customer_basics WHERE as_of <= CAST($asOf AS DATE))),
+     -- The window depends only on the country and the zone, so it is found once per pair (a few
+     -- dozen) and joined to the customers: timezone() on every customer's days took seconds.
      ref AS (
        SELECT *, coalesce(${fromSql}, timezone(zone, CAST(CAST($asOf AS DATE) + 1 AS TIMESTAMP))) AS ref_utc
-       FROM cust),
+       FROM (SELECT DISTINCT country, zone FROM cust)),
      days AS (
        SELECT r.*, CAST(timezone(r.zone, r.ref_utc) AS DATE) + CAST(k AS INTEGER) AS local_day
        FROM ref r, range(0, ${SEARCH_DAYS}) AS t(k)),
@@ -99,13 +101,15 @@ export async function createCustomerSendWindows(
      instants AS (
        SELECT *, timezone(zone, window_start_local) AS window_start_utc,
          timezone(zone, window_end_local) AS window_end_utc
-       FROM placed)
-     SELECT customer_id, country, zone, zone_known, day_type, window_start_local, window_end_local,
-       window_start_utc, window_end_utc, window_source,
-       format('{} {}–{} local', dayname(window_start_local), strftime(window_start_local, '%H:%M'),
-              strftime(window_end_local, '%H:%M')) AS window_label
-     FROM instants WHERE window_start_utc >= ref_utc
-     QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY window_start_utc) = 1`,
+       FROM placed),
+     first AS (
+       SELECT * FROM instants WHERE window_start_utc >= ref_utc
+       QUALIFY row_number() OVER (PARTITION BY country, zone ORDER BY window_start_utc) = 1)
+     SELECT c.customer_id, c.country, c.zone, c.zone_known, w.day_type, w.window_start_local, w.window_end_local,
+       w.window_start_utc, w.window_end_utc, w.window_source,
+       format('{} {}–{} local', dayname(w.window_start_local), strftime(w.window_start_local, '%H:%M'),
+              strftime(w.window_end_local, '%H:%M')) AS window_label
+     FROM cust c JOIN first w USING (country, zone)`,
     "customer send windows",
     {asOf},
   );

@@ -1,6 +1,7 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {queryNumber, queryRows, run, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
+import {localDateSql, offsetJoinSql} from "../activity/local-time.js";
 import {createLines, miningOptions, mineRules, mineSequences, type MiningOptions} from "./mine.js";
 
 /** The per-customer product lists; each is a download and a segment source. */
@@ -140,6 +141,7 @@ async function createSeasons(connection: DuckDBConnection, asOf: string, setting
 /**
  * Browse depth per customer and SKU as temp table product_browse: page views in the window,
  * the longest single view and the highest price seen, for SKUs the customer has no paid order of.
+ * Reads zone_hour_offsets, which createLines has built for every zone and the events' span.
  */
 async function createBrowse(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
   const b = settings.products.browse;
@@ -155,9 +157,19 @@ async function createBrowse(connection: DuckDBConnection, asOf: string, settings
                                 THEN ${sqlString(settings.ingest.timeZone)} ELSE time_zone END AS zone
        FROM zone),
      views AS (
-       SELECT w.*, CAST(timezone(coalesce(z.zone, ${sqlString(settings.ingest.timeZone)}), w.at) AS DATE) AS local_date
-       FROM web_events w LEFT JOIN zoned z USING (customer_id)
-       WHERE w.kind = 'page_view' AND w.sku IS NOT NULL)
+       SELECT v.*, ${localDateSql("v.at", "v.zone", "zw")} AS local_date
+       FROM (SELECT w.*, coalesce(z.zone, ${sqlString(settings.ingest.timeZone)}) AS zone
+             FROM web_events w LEFT JOIN zoned z USING (customer_id)
+             WHERE w.kind = 'page_view' AND w.sku IS NOT NULL) v
+       LEFT JOIN zone_hour_offsets zw ON ${offsetJoinSql("v.at", "v.zone", "zw")}),
+     ordered AS (
+       -- What each customer ordered on or before the as-of date, by their own calendar like the views.
+       SELECT DISTINCT x.customer_id, x.sku FROM (
+         SELECT o.customer_id, i.sku, o.ordered_at, coalesce(z.zone, ${sqlString(settings.ingest.timeZone)}) AS zone
+         FROM orders o JOIN order_items i USING (order_id) LEFT JOIN zoned z ON z.customer_id = o.customer_id
+         WHERE o.status = 'paid') x
+       LEFT JOIN zone_hour_offsets zo ON ${offsetJoinSql("x.ordered_at", "x.zone", "zo")}
+       WHERE ${localDateSql("x.ordered_at", "x.zone", "zo")} <= CAST($asOf AS DATE))
      SELECT v.customer_id, v.sku AS item,
        coalesce((SELECT any_value(i.product) FROM order_items i WHERE i.sku = v.sku), v.sku) AS product,
        count(*) AS views, max(v.duration_s) AS longest_view_s, max(v.price) AS price,
@@ -165,11 +177,7 @@ async function createBrowse(connection: DuckDBConnection, asOf: string, settings
      FROM views v
      WHERE v.local_date <= CAST($asOf AS DATE) AND v.local_date > CAST($asOf AS DATE) - ${b.windowDays}
        AND NOT EXISTS (
-         -- Ordered on or before the as-of date, by the customer's own calendar like the views.
-         SELECT 1 FROM orders o JOIN order_items i USING (order_id) LEFT JOIN zoned z ON z.customer_id = o.customer_id
-         WHERE o.status = 'paid' AND o.customer_id = v.customer_id AND i.sku = v.sku
-           AND CAST(timezone(coalesce(z.zone, ${sqlString(settings.ingest.timeZone)}), o.ordered_at) AS DATE)
-               <= CAST($asOf AS DATE))
+         SELECT 1 FROM ordered o WHERE o.customer_id = v.customer_id AND o.sku = v.sku)
      GROUP BY v.customer_id, v.sku`,
     "browse depth",
     {asOf},

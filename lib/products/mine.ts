@@ -1,6 +1,7 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {queryNumber, queryRows, run, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
+import {createEventZoneOffsets, customerZonesSql, localDateSql, offsetJoinSql} from "../activity/local-time.js";
 
 /** What one mining run counts: the thresholds, with the itemset size capped at 3. */
 export interface MiningOptions {
@@ -47,6 +48,7 @@ export async function createLines(
   const item = level === "product" ? "i.sku" : "lower(trim(i.category))";
   const label = level === "product" ? "coalesce(nullif(trim(i.product), ''), i.sku)" : "lower(trim(i.category))";
   const since = windowDays === undefined ? "" : `AND local_date > CAST($asOf AS DATE) - ${windowDays}`;
+  await createEventZoneOffsets(connection, customerZonesSql(settings.ingest.timeZone), `product lines as of ${asOf}`);
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE product_lines AS
@@ -54,11 +56,14 @@ export async function createLines(
        SELECT customer_id, any_value(time_zone) AS time_zone FROM customer_basics
        WHERE as_of = (SELECT max(as_of) FROM customer_basics WHERE as_of <= CAST($asOf AS DATE))
        GROUP BY customer_id),
+     zoned AS (
+       SELECT o.order_id, o.customer_id, o.ordered_at,
+         CASE WHEN z.time_zone IS NULL OR z.time_zone = 'unknown' THEN ${sqlString(settings.ingest.timeZone)}
+              ELSE z.time_zone END AS zone
+       FROM orders o LEFT JOIN zone z USING (customer_id) WHERE o.status = 'paid'),
      local AS (
-       SELECT o.order_id, o.customer_id,
-         CAST(timezone(CASE WHEN z.time_zone IS NULL OR z.time_zone = 'unknown' THEN ${sqlString(settings.ingest.timeZone)}
-                            ELSE z.time_zone END, o.ordered_at) AS DATE) AS local_date
-       FROM orders o LEFT JOIN zone z USING (customer_id) WHERE o.status = 'paid')
+       SELECT x.order_id, x.customer_id, ${localDateSql("x.ordered_at", "x.zone", "zo")} AS local_date
+       FROM zoned x LEFT JOIN zone_hour_offsets zo ON ${offsetJoinSql("x.ordered_at", "x.zone", "zo")})
      SELECT o.order_id, o.customer_id, o.local_date, ${item} AS item, ${label} AS label
      FROM local o JOIN order_items i USING (order_id)
      WHERE ${item} IS NOT NULL AND ${item} <> '' AND local_date <= CAST($asOf AS DATE) ${since}`,

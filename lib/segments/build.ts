@@ -1,5 +1,6 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {createCustomerSendWindows} from "../activity/send-window.js";
+import {createEventZoneOffsets, customerZonesSql, localDateSql, offsetJoinSql} from "../activity/local-time.js";
 import {queryRows, run, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
 import {dateSql, segmentCatalogue, type SegmentDefinition} from "./registry.js";
@@ -149,6 +150,7 @@ async function createBase(connection: DuckDBConnection, asOf: string, settings: 
     ? `CASE ${tierCaps.map(([tier, cap]) => `WHEN s.tier = ${sqlString(tier)} THEN ${cap}`).join(" ")} ELSE ${s.frequencyCap} END`
     : String(s.frequencyCap);
   await createCustomerSendWindows(connection, asOf, settings);
+  await createEventZoneOffsets(connection, customerZonesSql(settings.ingest.timeZone), "segment base");
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE seg_base AS
@@ -158,26 +160,37 @@ async function createBase(connection: DuckDBConnection, asOf: string, settings: 
          lower(b.language) AS language, coalesce(b.shipping_restricted, false) AS shipping_restricted,
          c.opted_in_marketing, c.opted_in_utility, coalesce(b.wa_id, 'id:' || c.customer_id) AS number_key
        FROM customers c JOIN customer_basics b ON b.customer_id = c.customer_id AND b.as_of = ${day}),
-     ends AS (SELECT *, timezone(zone, CAST(${day} + 1 AS TIMESTAMP)) AS as_of_end FROM people),
+     -- The end of the as-of day per zone (a few dozen conversions, not one per customer).
+     zone_ends AS (
+       SELECT zone, timezone(zone, CAST(${day} + 1 AS TIMESTAMP)) AS as_of_end FROM (SELECT DISTINCT zone FROM people)),
+     ends AS (SELECT p.*, z.as_of_end FROM people p JOIN zone_ends z USING (zone)),
+     -- Local dates through zone_hour_offsets: timezone(zone, ts) on every message row was most of
+     -- this step's time on 100k customers.
      msgs AS (
-       SELECT e.customer_id,
-         count(*) FILTER (WHERE m.direction = 'out' AND m.category = 'marketing'
-           AND CAST(timezone(e.zone, m.sent_at) AS DATE) > ${day} - ${s.capWindowDays}) AS marketing_recent,
-         max(m.sent_at) FILTER (WHERE m.direction = 'in') AS last_inbound_at,
-         max(CAST(timezone(e.zone, m.sent_at) AS DATE)) FILTER (WHERE m.direction = 'in') AS last_inbound_day,
-         count(*) FILTER (WHERE m.direction = 'out' AND m.read_at < e.as_of_end
-           AND CAST(timezone(e.zone, m.read_at) AS DATE) > ${day} - 30) AS reads_30d
-       FROM ends e JOIN messages m ON m.customer_id = e.customer_id AND m.sent_at < e.as_of_end
-       GROUP BY e.customer_id),
+       SELECT customer_id,
+         count(*) FILTER (WHERE direction = 'out' AND category = 'marketing' AND sent_date > ${day} - ${s.capWindowDays}) AS marketing_recent,
+         max(sent_at) FILTER (WHERE direction = 'in') AS last_inbound_at,
+         max(sent_date) FILTER (WHERE direction = 'in') AS last_inbound_day,
+         count(*) FILTER (WHERE direction = 'out' AND read_at < as_of_end AND read_date > ${day} - 30) AS reads_30d
+       FROM (
+         SELECT e.customer_id, e.as_of_end, m.direction, m.category, m.sent_at, m.read_at,
+           ${localDateSql("m.sent_at", "e.zone", "zs")} AS sent_date, ${localDateSql("m.read_at", "e.zone", "zr")} AS read_date
+         FROM ends e JOIN messages m ON m.customer_id = e.customer_id AND m.sent_at < e.as_of_end
+         LEFT JOIN zone_hour_offsets zs ON ${offsetJoinSql("m.sent_at", "e.zone", "zs")}
+         LEFT JOIN zone_hour_offsets zr ON ${offsetJoinSql("m.read_at", "e.zone", "zr")})
+       GROUP BY customer_id),
      buys AS (
-       SELECT e.customer_id,
-         max(CAST(timezone(e.zone, o.ordered_at) AS DATE)) FILTER (WHERE o.status = 'paid') AS last_order_day,
-         coalesce(sum(o.amount) FILTER (WHERE o.status = 'paid'
-           AND CAST(timezone(e.zone, o.ordered_at) AS DATE) > ${day} - INTERVAL ${settings.tiers.windowMonths} MONTH), 0)
-         - coalesce(sum(o.amount) FILTER (WHERE o.status = 'refunded'
-           AND CAST(timezone(e.zone, o.ordered_at) AS DATE) > ${day} - INTERVAL ${settings.tiers.windowMonths} MONTH), 0) AS spend
-       FROM ends e JOIN orders o ON o.customer_id = e.customer_id AND o.ordered_at < e.as_of_end
-       GROUP BY e.customer_id),
+       SELECT customer_id,
+         max(local_date) FILTER (WHERE status = 'paid') AS last_order_day,
+         coalesce(sum(amount) FILTER (WHERE status = 'paid'
+           AND local_date > ${day} - INTERVAL ${settings.tiers.windowMonths} MONTH), 0)
+         - coalesce(sum(amount) FILTER (WHERE status = 'refunded'
+           AND local_date > ${day} - INTERVAL ${settings.tiers.windowMonths} MONTH), 0) AS spend
+       FROM (
+         SELECT e.customer_id, o.status, o.amount, ${localDateSql("o.ordered_at", "e.zone", "zo")} AS local_date
+         FROM ends e JOIN orders o ON o.customer_id = e.customer_id AND o.ordered_at < e.as_of_end
+         LEFT JOIN zone_hour_offsets zo ON ${offsetJoinSql("o.ordered_at", "e.zone", "zo")})
+       GROUP BY customer_id),
      tiers AS (
        SELECT customer_id, any_value(tag) AS tier FROM tag_snapshots
        WHERE as_of = ${day} AND family = 'spend tier' GROUP BY customer_id),

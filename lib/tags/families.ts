@@ -1,7 +1,7 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {run, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
-import {createZoneHourOffsets, localTimestampSql, offsetJoinSql} from "../activity/local-time.js";
+import {createEventZoneOffsets, localTimestampSql, offsetJoinSql} from "../activity/local-time.js";
 
 /**
  * The temp tables of events in each customer's local calendar, built once per tagging run and read
@@ -18,17 +18,7 @@ import {createZoneHourOffsets, localTimestampSql, offsetJoinSql} from "../activi
  * millions of messages; hours holding a clock change fall back to timezone() row by row.
  */
 export async function createLocalEvents(connection: DuckDBConnection, label: string): Promise<void> {
-  const instants = [
-    "SELECT ordered_at AS t FROM orders", "SELECT sent_at FROM messages", "SELECT read_at FROM messages",
-    'SELECT "at" FROM web_events',
-  ].join(" UNION ALL ");
-  await createZoneHourOffsets(
-    connection,
-    "SELECT zone FROM customer_zone",
-    `(SELECT min(t) - INTERVAL 1 DAY FROM (${instants}))`,
-    `(SELECT max(t) + INTERVAL 1 DAY FROM (${instants}))`,
-    label,
-  );
+  await createEventZoneOffsets(connection, "SELECT zone FROM customer_zone", label);
   const localDate = (instant: string, alias: string) => `CAST(${localTimestampSql(instant, "z.zone", alias)} AS DATE)`;
   const join = (instant: string, alias: string) => `LEFT JOIN zone_hour_offsets ${alias} ON ${offsetJoinSql(instant, "z.zone", alias)}`;
   await run(
@@ -356,7 +346,9 @@ async function tagInterests(connection: DuckDBConnection, asOf: string, settings
       connection,
       `INSERT INTO new_tags
        SELECT customer_id, 'interest', ${sqlString(tag)},
-         format('asked about it: "{}" on {}', arg_max(regexp_extract(lower(text), '${wordPattern(words)}', 2), local_date),
+         -- The word of the latest message (ties by id), so a rebuild always names the same one.
+         format('asked about it: "{}" on {}',
+                first(regexp_extract(lower(text), '${wordPattern(words)}', 2) ORDER BY sent_at DESC, message_id DESC),
                 strftime(max(local_date), '%Y-%m-%d'))
        FROM ${inbound} AND regexp_matches(lower(text), '${wordPattern(words)}')
        GROUP BY customer_id`,
@@ -384,7 +376,7 @@ async function tagInterests(connection: DuckDBConnection, asOf: string, settings
       connection,
       `INSERT INTO new_tags
        SELECT customer_id, 'interest', ${sqlString(`budget: ${budget}`)},
-         format('mentioned "{}"', arg_max(regexp_extract(lower(text), '${wordPattern(words)}', 2), local_date))
+         format('mentioned "{}"', first(regexp_extract(lower(text), '${wordPattern(words)}', 2) ORDER BY sent_at DESC, message_id DESC))
        FROM ${inbound} AND regexp_matches(lower(text), '${wordPattern(words)}')
        GROUP BY customer_id`,
       label,

@@ -24,7 +24,8 @@ export const TAG_PRODUCERS: TagProducer[] = [computeSpendTiers, produceColourTag
  *
  * A tag's `since` is the as-of date of the first consecutive snapshot that holds it, so a tag
  * kept from the previous drop keeps its date. Recomputing the same drop replaces its snapshot
- * with identical rows.
+ * with identical rows. A tag given by two rules (an interest from a category bought and from a
+ * keyword asked about) keeps both reasons, in a fixed order.
  */
 export async function computeTags(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
   const label = `tags as of ${asOf}`;
@@ -47,7 +48,7 @@ export async function computeTags(connection: DuckDBConnection, asOf: string, se
      WITH previous AS (
        SELECT * FROM tag_snapshots
        WHERE as_of = (SELECT max(as_of) FROM tag_snapshots WHERE as_of < CAST($asOf AS DATE)))
-     SELECT CAST($asOf AS DATE), n.customer_id, n.family, n.tag, any_value(n.reason),
+     SELECT CAST($asOf AS DATE), n.customer_id, n.family, n.tag, string_agg(DISTINCT n.reason, '; ' ORDER BY n.reason),
             coalesce(any_value(p.since), CAST($asOf AS DATE))
      FROM new_tags n LEFT JOIN previous p USING (customer_id, family, tag)
      GROUP BY n.customer_id, n.family, n.tag`,
