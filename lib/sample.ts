@@ -217,12 +217,21 @@ function outputSql(table: DropTable, asOf: string, text: boolean, slice = "true"
         FROM s_cust c JOIN s_zone_offset z ON z.zone = c.zone AND z.day = CAST(floor(c.fs) AS INTEGER)
         WHERE at_utc(fs, z.off_s) < ${cutoff} ORDER BY cid`;
     case "orders":
+      // A refunded order stays paid, and its refund is a row of its own ("R…", status refunded,
+      // dated when it was refunded), as the drop contract has it: net spend is paid − refunded.
       return `
-        SELECT o.order_id, c.customer_id, ${ts("o.ordered_at")} AS ordered_at, ${money("o.amount")} AS amount,
-          '${SHOP_CURRENCY}' AS currency,
-          CASE WHEN o.final_status = 'refunded' AND o.refunded_at >= ${cutoff} THEN 'paid' ELSE o.final_status END AS status
-        FROM s_orders o JOIN s_cust c USING (cid)
-        WHERE o.ordered_at < ${cutoff} ORDER BY o.ordered_at, o.order_id`;
+        SELECT order_id, customer_id, ${ts("ordered_at")} AS ordered_at, ${money("amount")} AS amount,
+          '${SHOP_CURRENCY}' AS currency, status
+        FROM (
+          SELECT o.order_id, c.customer_id, o.ordered_at, o.amount,
+            CASE WHEN o.final_status = 'refunded' THEN 'paid' ELSE o.final_status END AS status
+          FROM s_orders o JOIN s_cust c USING (cid)
+          WHERE o.ordered_at < ${cutoff}
+          UNION ALL
+          SELECT 'R' || substr(o.order_id, 2), c.customer_id, o.refunded_at, o.amount, 'refunded'
+          FROM s_orders o JOIN s_cust c USING (cid)
+          WHERE o.final_status = 'refunded' AND o.refunded_at < ${cutoff})
+        ORDER BY ordered_at, order_id`;
     case "order_items":
       return `
         SELECT o.order_id, i.sku, p.product, p.category, CAST(i.quantity AS INTEGER) AS quantity,

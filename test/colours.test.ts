@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from "vitest";
-import {accuracyBeforeAfter, judgedPeriods, recommendThresholds, ruleAccuracy} from "../lib/colours/accuracy.js";
+import {accuracyBeforeAfter, judgedPeriods, recommendThresholds, ruleAccuracy, significantGain} from "../lib/colours/accuracy.js";
 import {compareWordsPattern} from "../lib/colours/features.js";
 import {produceColourTags} from "../lib/colours/history.js";
 import {COLOUR_HISTORY_SCHEMA} from "../lib/colours/history.js";
@@ -89,7 +89,7 @@ describe("colour state machine on hand-made event sequences", () => {
       ('a', '2024-03-03T12:00:00Z', 'quote_open'), ('a', '2024-03-10T12:00:00Z', 'link_click')`);
     await sql(`INSERT INTO orders VALUES ('o1', 'a', '2024-03-12T12:00:00Z', 50, 'USD', 'paid', 'd')`);
     const settings = parseSettings(daily);
-    await colourTags("2024-03-18", settings);
+    await colourTags("2024-03-20", settings);
 
     const steps = (await history("a")).map((h) => `${h.d} ${h.tag} ${h.rule}${h.held ? " held" : ""}`);
     expect(steps).toEqual([
@@ -111,9 +111,12 @@ describe("colour state machine on hand-made event sequences", () => {
       "03-14 light green deal",
       "03-15 light green deal",
       "03-16 light green deal",
-      // The playbook's second grey: no link opened for 7 days (last click 03-10).
-      "03-17 grey noClick",
-      "03-18 grey noClick",
+      // The playbook's second grey, green → grey: no link opened for 7 days since the customer
+      // became green (the deal on 03-12 is later than the last click on 03-10).
+      "03-17 light green deal",
+      "03-18 light green deal",
+      "03-19 grey noClick",
+      "03-20 grey noClick",
     ]);
     const tags = await queryRows(db!.connection, "SELECT * FROM new_tags", "t");
     expect(tags).toEqual([
@@ -123,13 +126,13 @@ describe("colour state machine on hand-made event sequences", () => {
     expect(red.map((r) => [r.customer_id, r.rule, r.reason, r.since])).toEqual([
       ["a", "compare", "comparing word in own message 6 days ago (within 7 days)", "2024-03-11"],
     ]);
-    expect(await colourTransitions(db!.connection, "2024-03-11", "2024-03-18")).toEqual([
+    expect(await colourTransitions(db!.connection, "2024-03-11", "2024-03-20")).toEqual([
       {from: "red", to: "grey", customers: 1},
     ]);
     expect(await colourCounts(db!.connection, "2024-03-07")).toEqual([
       {tag: "orange", customers: 1, share: 1, held_back: 1},
     ]);
-    expect(await ruleCounts(db!.connection, "2024-03-18")).toEqual([{tag: "grey", rule: "noClick", customers: 1}]);
+    expect(await ruleCounts(db!.connection, "2024-03-20")).toEqual([{tag: "grey", rule: "noClick", customers: 1}]);
     // The page's loader: plain JSON, the held-back red listed with the rule that was held back.
     const page = (await followUp({connection: db!.connection, asOf: "2024-03-10", previousAsOf: "2024-03-09",
       dropId: "d", settings, log: () => {}})) as Record<string, unknown>;
@@ -210,10 +213,10 @@ async function featureHistory(twoBuy: (date: string) => boolean): Promise<void> 
   );
 }
 
-const onlyQuotes = (minEvidence: number) =>
+const onlyQuotes = (minEvidence: number, metric: "balanced" | "accuracy" = "balanced") =>
   parseSettings({
     colours: {
-      accuracy: {minEvidence},
+      accuracy: {minEvidence, metric},
       rules: {
         inactive: {enabled: false}, compare: {enabled: false}, longVisit: {enabled: false},
         readNoReply: {enabled: false}, firstContact: {enabled: false}, noClick: {enabled: false},
@@ -259,6 +262,25 @@ describe("accuracy and recommended thresholds on a small history", () => {
     expect(visits.why).toMatch(/^No threshold in the grid changes any colour: the data holds no event this rule reads/);
     const both = await accuracyBeforeAfter(db!.connection, settings, recs);
     expect(both).toEqual({before: 7 / 12, after: 1, period: "2024-01-15…2024-01-22"});
+  });
+
+  it("with plain accuracy, recommends 2 when the later weeks confirm it beyond chance", async () => {
+    await featureHistory(() => true);
+    const quote = (await recommendThresholds(db!.connection, onlyQuotes(20, "accuracy"))).find((r) => r.rule === "quoteOpens")!;
+    // The 20 later-period assignments it recolours were green and bought: all 20 become right.
+    expect(quote).toMatchObject({current: 3, recommended: 2});
+    expect(quote.grid.find((g) => g.threshold === 2)).toMatchObject({validate_fixed: 20, validate_broken: 0});
+    expect(quote.why).toMatch(/; 20 colours made right, 0 wrong\)\.$/);
+  });
+
+  it("calls a gain significant only when fixed beat broken by a one-sided sign test at 5%", () => {
+    expect(significantGain(45, 18)).toBe(true); // z = 27 / √63 = 3.4
+    expect(significantGain(5, 0)).toBe(true); // z = √5 = 2.24
+    expect(significantGain(47, 43)).toBe(false); // z = 0.42
+    expect(significantGain(3, 0)).toBe(true); // z = √3 = 1.73
+    expect(significantGain(2, 0)).toBe(false); // z = √2 = 1.41
+    expect(significantGain(0, 0)).toBe(false);
+    expect(significantGain(10, 12)).toBe(false);
   });
 
   it("says the evidence is too thin below minEvidence recoloured assignments per period", async () => {

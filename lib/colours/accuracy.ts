@@ -152,6 +152,9 @@ export interface GridPoint {
   validate_changed: number;
   /** Customers whose colour would change today (the newest as-of date). */
   recolour_today: number;
+  /** Later-period assignments the new threshold turns from wrong to right, and from right to wrong. */
+  validate_fixed: number;
+  validate_broken: number;
 }
 
 export interface Recommendation {
@@ -184,22 +187,24 @@ async function tryThresholds(
   validate: string[],
   latest: string,
 ): Promise<Omit<GridPoint, "threshold"> & {choose_current: number | null; validate_current: number | null}> {
-  // Balanced accuracy (the default): the mean of the share right among buyers (within the default
-  // horizon) and among the others. Plain accuracy (settings.colours.accuracy.metric "accuracy")
-  // prefers a new threshold exactly when the recoloured customers' outcomes fit the new colour
-  // better; with few buyers it leans towards calling nobody hot.
+  // Plain accuracy (the default) prefers a new threshold exactly when the recoloured customers'
+  // outcomes fit the new colour better. Balanced accuracy (settings.colours.accuracy.metric
+  // "balanced") is the mean of the share right among buyers (within the default horizon) and
+  // among the others.
   const balanced = (side: string) =>
     settings.colours.accuracy.metric === "accuracy"
       ? `avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END)`
       : `(avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END) FILTER (WHERE cur.next_buy_days <= ${settings.colours.horizonDays})
       + avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END) FILTER (WHERE coalesce(cur.next_buy_days > ${settings.colours.horizonDays}, true))) / 2`;
-  const rows = await queryRows<{period: string; acc: number | null; cur: number | null; changed: number}>(
+  const rows = await queryRows<{period: string; acc: number | null; cur: number | null; changed: number; fixed: number; broken: number}>(
     connection,
     `WITH cur AS (SELECT * FROM colour_current), cand AS (${colourAssignmentsSql(settings, overrides)})
      SELECT CASE WHEN as_of IN (${datesSql(choose)}) THEN 'choose'
                  WHEN as_of IN (${datesSql(validate)}) THEN 'validate' ELSE 'today' END AS period,
        ${balanced("cand")} AS acc, ${balanced("cur")} AS cur,
-       count(*) FILTER (WHERE cand.tag <> cur.tag) AS changed
+       count(*) FILTER (WHERE cand.tag <> cur.tag) AS changed,
+       count(*) FILTER (WHERE cand."right" AND NOT cur."right") AS fixed,
+       count(*) FILTER (WHERE cur."right" AND NOT cand."right") AS broken
      FROM cur JOIN cand USING (as_of, customer_id)
      WHERE as_of IN (${datesSql([...choose, ...validate])}) OR as_of = DATE '${latest}'
      GROUP BY period`,
@@ -214,7 +219,18 @@ async function tryThresholds(
     choose_changed: get("choose")?.changed ?? 0,
     validate_changed: get("validate")?.changed ?? 0,
     recolour_today: get("today")?.changed ?? 0,
+    validate_fixed: get("validate")?.fixed ?? 0,
+    validate_broken: get("validate")?.broken ?? 0,
   };
+}
+
+/**
+ * Whether a change's gain on the later period is more than chance: a one-sided sign test on the
+ * assignments it fixes and breaks (z ≥ 1.645, 5%). Without it, changes that move a handful of
+ * tens of thousands of colours would be recommended on noise.
+ */
+export function significantGain(fixed: number, broken: number): boolean {
+  return fixed > broken && (fixed - broken) / Math.sqrt(fixed + broken) >= 1.645;
 }
 
 /**
@@ -223,6 +239,10 @@ async function tryThresholds(
  * judged on the later period. It is recommended only when it beats the current threshold there
  * and changes at least colours.accuracy.minEvidence assignments in each period; otherwise `why`
  * says what was missing.
+ *
+ * Each rule is tried against the current settings of the others. Rules interact (a grey that
+ * fires on most customers decides what colour the others' candidates would otherwise have), so
+ * after applying one change the others are worth trying again.
  */
 export async function recommendThresholds(connection: DuckDBConnection, settings: Settings): Promise<Recommendation[]> {
   const {latest, horizon, choose, validate} = await judgedPeriods(connection, settings);
@@ -242,19 +262,20 @@ export async function recommendThresholds(connection: DuckDBConnection, settings
         `${latest ?? "the newest drop"} (one to choose on, one to validate on); there are ${choose.length + validate.length}.`});
       continue;
     }
+    if (!baseline) {
+      await createCurrentAssignments(connection, settings);
+      baseline = true;
+    }
     const values = [...new Set([...(settings.colours.rules[rule.id as Exclude<RuleId, "deal" | "nurture">].grid), current!])]
       .sort((x, y) => x - y);
     const grid: GridPoint[] = [];
     let currentAcc: {choose: number | null; validate: number | null} = {choose: null, validate: null};
     for (const threshold of values) {
-      if (!baseline) {
-        await createCurrentAssignments(connection, settings);
-        baseline = true;
-      }
       const point = await tryThresholds(connection, settings, {[rule.id]: threshold}, choose, validate, latest);
       if (threshold === current) currentAcc = {choose: point.choose_current, validate: point.validate_current};
       grid.push({threshold, choose_accuracy: point.choose_accuracy, validate_accuracy: point.validate_accuracy,
-        choose_changed: point.choose_changed, validate_changed: point.validate_changed, recolour_today: point.recolour_today});
+        choose_changed: point.choose_changed, validate_changed: point.validate_changed, recolour_today: point.recolour_today,
+        validate_fixed: point.validate_fixed, validate_broken: point.validate_broken});
     }
     // Best on the earlier period only; ties go to the current threshold, then to the closest one.
     const best = [...grid].sort((x, y) =>
@@ -265,7 +286,7 @@ export async function recommendThresholds(connection: DuckDBConnection, settings
     const result = {...base, grid, current_accuracy: currentAcc.validate};
     if (grid.every((g) => g.choose_changed === 0 && g.validate_changed === 0)) {
       out.push({...result, why: "No threshold in the grid changes any colour: the data holds no event this rule " +
-        "reads (or an earlier rule always decides first), so there is nothing to judge."});
+        "reads, or every customer it would recolour gets the same colour from another rule (such as the other grey)."});
     } else if (best.threshold === current) {
       out.push({...result, why: `The current threshold has the best ${metricName(settings)} on the earlier period (${pct(best.choose_accuracy)}).`});
     } else if (best.choose_changed < minEvidence || best.validate_changed < minEvidence) {
@@ -274,11 +295,15 @@ export async function recommendThresholds(connection: DuckDBConnection, settings
     } else if ((best.validate_accuracy ?? 0) <= (currentAcc.validate ?? 0)) {
       out.push({...result, why: `${best.threshold} was best on the earlier period (${pct(best.choose_accuracy)}) but ` +
         `did not beat the current threshold on the later period (${pct(best.validate_accuracy)} vs ${pct(currentAcc.validate)}).`});
+    } else if (settings.colours.accuracy.metric === "accuracy" && !significantGain(best.validate_fixed, best.validate_broken)) {
+      out.push({...result, why: `${best.threshold} was best on the earlier period, but on the later period it made ` +
+        `${best.validate_fixed} colours right and ${best.validate_broken} wrong: too close to call.`});
     } else {
       out.push({...result, recommended: best.threshold, expected_accuracy: best.validate_accuracy,
         recolour_today: best.recolour_today,
         why: `Chosen on ${choose[0]}…${choose.at(-1)} (${pct(best.choose_accuracy)} vs ${pct(currentAcc.choose)}), ` +
-          `validated on ${validate[0]}…${validate.at(-1)} (${pct(best.validate_accuracy)} vs ${pct(currentAcc.validate)}).`});
+          `validated on ${validate[0]}…${validate.at(-1)} (${pct(best.validate_accuracy)} vs ${pct(currentAcc.validate)}; ` +
+          `${best.validate_fixed} colours made right, ${best.validate_broken} wrong).`});
     }
   }
   return out;

@@ -186,7 +186,9 @@ export async function buildColourFeatures(connection: DuckDBConnection, asOf: st
        b.as_of - m.last_compare AS days_since_compare,
        v.max_visit_s, coalesce(q.quote_opens, 0) AS quote_opens, r.read_no_reply_hours,
        b.as_of - b.first_contact AS days_since_first,
-       b.as_of - coalesce(w.last_click, b.first_contact) AS days_since_click,
+       -- Counted from the last link opened, or from becoming green (the last deal) or first contact
+       -- when later: a customer who bought today has not gone a week without opening a link.
+       b.as_of - greatest(coalesce(w.last_click, b.first_contact), coalesce(d.last_deal, b.first_contact)) AS days_since_click,
        w.last_click IS NOT NULL AS ever_clicked
      FROM c_base b LEFT JOIN c_deal d USING (as_of, customer_id) LEFT JOIN c_msg m USING (as_of, customer_id)
      LEFT JOIN c_webagg w USING (as_of, customer_id) LEFT JOIN c_max_visit_s v USING (as_of, customer_id)

@@ -74,7 +74,7 @@ const COUNTRY_ROWS: CountryRow[] = [
   {country: "ID", weightPct: 5, dial: "62", premiumFactor: 0.5, weekdayPeak: 20, weekendPeak: 19, winter: false},
   {country: "DE", weightPct: 4, dial: "49", premiumFactor: 1.3},
   {country: "GB", weightPct: 4, dial: "44", premiumFactor: 1.3},
-  {country: "TW", weightPct: 3, dial: "886", premiumFactor: 1.1, weekdayPeak: 13.75, weekdayLeftH: 1.3, weekdayRightH: 0.7, weekendPeak: 21, weekendSpreadH: 1, worstStart: 3, worstEnd: 6},
+  {country: "TW", weightPct: 3, dial: "886", premiumFactor: 1.1, weekdayPeak: 13.75, weekdayLeftH: 0.9, weekdayRightH: 0.35, weekendPeak: 21, weekendSpreadH: 1, worstStart: 3, worstEnd: 6},
   {country: "CA", weightPct: 3, dial: "1", premiumFactor: 1.2},
   {country: "FR", weightPct: 3, dial: "33", premiumFactor: 1.2},
   {country: "ES", weightPct: 3, dial: "34", premiumFactor: 1.0, weekdayPeak: 21},
@@ -341,8 +341,9 @@ export const INQUIRY_PRODUCTS: [sku: string, words: string, weight: number][] = 
   ["ELE-IP15P", "iPhone 15 Pro", 3],
   ["ELE-XM14", "Xiaomi 14", 2],
   ["ELE-LAP-14", "laptop 14 inch", 1],
-  ["HOM-TV-55", "55-inch 4K TV", 1],
-  ["COF-MACH-01", "Barista Pro espresso machine", 1],
+  // Not the espresso machine: its buyers carry the planted machine → beans rule, which quoted
+  // purchases (without the beans that follow) would dilute.
+  ["HOM-TV-55", "55-inch 4K TV", 2],
 ];
 
 /** Kinds of inbound text; `{p}` is replaced with the product words. */

@@ -25,10 +25,13 @@
  * | worst window ("stop")  | a read marketing message sent in SA/AE/EG 22–04, MX 02–05, TW 03–06, else  |
  * |                        | 01–06 local draws a "stop" reply 6% of the time (0.4% otherwise)          |
  * | weekday-evening habit  | 6% of customers read only on one weekday, 20:00–22:00 local                 |
- * | campaign send hours    | 82% sent 07–23 local, 18% at any hour; US marketing fails (131049) from     |
+ * | campaign send hours    | launch day + 0–3 days (every weekday); 82% sent 07–23 local, 18% at any    |
+ * |                        | hour; US marketing fails (131049) from                                     |
  * |                        | 1 Apr 2025; 2% of all sends fail (131026)                                  |
- * | follow-up colours      | deal episodes: quote opens k = 0..5 → purchase within ~10 d with p = .06, |
- * |                        | .10, .70, .78, .82, .82; "compare" written by 45% of buyers / 5% of others; |
+ * | follow-up colours      | deal episodes (25% of customers two, 40% one): quote opens k = 0..5 →     |
+ * |                        | purchase 5–24 d after the quote with p = .06,                             |
+ * |                        | .10, .90, .92, .94, .95 (so "≥ 2 opens", not the default 3, marks buyers); |
+ * |                        | "compare" written by 45% of buyers / 5% of others;                         |
  * |                        | a visit > 8 min by 55% of buyers / 5% of others                           |
  * | surges                 | 1% of active customers a month: 3–7 messages and 2–5 page views in the   |
  * |                        | last 7 days of a calendar month                                            |
@@ -361,7 +364,7 @@ export function worldSteps(customers: number, seed: number): Step[] {
       sql: `
         CREATE OR REPLACE TABLE s_epi AS
         WITH e AS (
-          SELECT c.*, unnest(range(CASE WHEN u('epi', cid, 0) < 0.08 THEN 2 WHEN u('epi', cid, 0) < 0.28 THEN 1 ELSE 0 END)) AS e
+          SELECT c.*, unnest(range(CASE WHEN u('epi', cid, 0) < 0.25 THEN 2 WHEN u('epi', cid, 0) < 0.65 THEN 1 ELSE 0 END)) AS e
           FROM s_cust c
         ), d AS (
           SELECT *, floor(start + u('epi-day', cid, e) * (least(stop, ${WORLD_DAYS}) - start)) AS day0,
@@ -374,7 +377,7 @@ export function worldSteps(customers: number, seed: number): Step[] {
           SELECT *, ${activeAtSql("day0", "epi-hour", "cid", "e")} AS d0 FROM d
         ), q AS (
           SELECT *, d0 + 0.02 + 0.25 * u('quote', cid, e) AS d_quote,
-            u('buy', cid, e) < [0.06, 0.10, 0.70, 0.78, 0.82, 0.82][opens + 1] AS buys
+            u('buy', cid, e) < [0.06, 0.10, 0.90, 0.92, 0.94, 0.95][opens + 1] AS buys
           FROM t
         )
         SELECT cid, e, zone, start, stop, lang, second_lang, ${COUNTRY_COLUMNS},
@@ -384,7 +387,7 @@ export function worldSteps(customers: number, seed: number): Step[] {
           d_quote + 0.2 + 1.5 * u('compare', cid, e + 100) AS d_compare,
           u('longvisit', cid, e) < CASE WHEN buys THEN 0.55 ELSE 0.05 END AS long_visit,
           d_quote + 0.1 + 2 * u('visit', cid, e) AS d_visit,
-          d_quote + 0.1 + 1.5 * (opens + 1) + 0.3 + 6 * u('buy', cid, e + 100) AS d_buy
+          d_quote + 4 + 1.5 * (opens + 1) + 10 * u('buy', cid, e + 100) AS d_buy
         FROM q
         WHERE d0 >= start`,
     },
@@ -542,7 +545,9 @@ export function worldSteps(customers: number, seed: number): Step[] {
         WITH sent AS (
           SELECT c.cid, c.zone, c.country, c.lang, c.second_lang, c.stop, c.habit_dow, ${COUNTRY_COLUMNS},
             k.camp_no, k.campaign_id, k.category, k.body,
-            k.launch_day + CASE WHEN u('send-day', c.cid, k.camp_no) < 0.5 THEN 0 ELSE 1 END
+            -- Sent over the four days from the launch: launches fall on Mondays and Thursdays, so
+            -- every local weekday, weekends included, gets campaign sends to measure windows on.
+            k.launch_day + floor(4 * u('send-day', c.cid, k.camp_no))
               + CASE WHEN u('send-hour', c.cid, k.camp_no) < 0.82 THEN 7 + 16 * u('send-hour', c.cid, k.camp_no + 1000)
                      ELSE 24 * u('send-hour', c.cid, k.camp_no + 1000) END / 24 AS d_sent
           FROM s_cust c CROSS JOIN s_camp k

@@ -135,11 +135,13 @@ export const colourSettings = z
          */
         minEvidence: z.number().int().min(1).default(30),
         /**
-         * How thresholds are compared: "balanced" (mean of the share right among buyers and among
-         * the others; the default, since buyers are few and plain accuracy then favours calling
-         * nobody hot) or "accuracy" (the share of colours that were right, the playbook's 92% aim).
+         * How thresholds are compared: "accuracy" (the share of colours that were right, the
+         * playbook's 92% aim; the default: a change wins exactly when the customers it recolours
+         * fit their new colour better, so a "buy" colour goes to signals after which most buy) or
+         * "balanced" (the mean of the share right among buyers and among the others; it rewards
+         * catching buyers even at low precision, so it favours lower thresholds for hot colours).
          */
-        metric: z.enum(["accuracy", "balanced"]).default("balanced"),
+        metric: z.enum(["accuracy", "balanced"]).default("accuracy"),
         /** Share of the judged as-of dates (the earliest ones) used to choose; the rest validate. */
         chooseShare: z.number().gt(0).lt(1).default(0.5),
       })
