@@ -177,9 +177,12 @@ describe("send windows", () => {
     // No weekend messages: the weekend falls back to the configured default and says so.
     const weekend = windows.find((w) => w.region === "AE" && w.day_type === "weekend" && w.kind === "best");
     expect(weekend).toMatchObject({start: "10:00", end: "14:00", source: "default", sent: 0});
-    expect(weekend!.note).toBe("configured default: no window outside quiet hours has 10 messages (most: 0)");
-    // No evidence means no known bad window: the worst window has no default.
-    expect(windows.find((w) => w.region === "AE" && w.day_type === "weekend" && w.kind === "worst")).toBeUndefined();
+    expect(weekend!.note).toBe("configured default: no window outside quiet hours has 10 messages sent on weekends (most: 0)");
+    // No evidence means no measured bad window: the worst is the configured night, and says so.
+    expect(windows.find((w) => w.region === "AE" && w.day_type === "weekend" && w.kind === "worst")).toMatchObject({
+      start: "22:00", end: "08:00", source: "default", sent: 0,
+      note: "configured default: the quiet hours, not measured: no window has 10 messages sent on weekends (most: 0)",
+    });
   });
 
   it("falls back to the configured default below the minimum evidence, and says so", async () => {
@@ -189,7 +192,7 @@ describe("send windows", () => {
     const windows = await computeWindows(db.connection, settings);
     const best = windows.find((w) => w.region === "AE" && w.day_type === "weekday" && w.kind === "best")!;
     expect(best).toMatchObject({start: "18:30", end: "22:30", source: "default", sent: 0});
-    expect(best.note).toBe("configured default: no window outside quiet hours has 100 messages (most: 50)");
+    expect(best.note).toBe("configured default: no window outside quiet hours has 100 messages sent on weekdays (most: 50)");
   });
 
   it("gives each customer the next window as a UTC instant in their own zone", async () => {
@@ -323,7 +326,9 @@ describe("period shifts", () => {
     await createActivityEvents(db.connection, "2024-04-30", settings);
     const {shifts} = await periodReport(db.connection, settings);
     const sa = shifts.find((s) => s.region === "SA")!;
-    expect(sa).toMatchObject({period: "Ramadan", events_in: 10, events_out: 10});
+    // Ten events a side is under the default 30: the shift is given, with its counts, as not significant.
+    expect(sa).toMatchObject({period: "Ramadan", events_in: 10, events_out: 10, significant: false,
+      note: "not significant: 10 events in the period and 10 outside; 30 needed on each side"});
     expect(sa.shift_hours).toBeCloseTo(2.5, 9);
     expect(sa.mean_hour_in).toBeCloseTo(22.5 + 1 / 120, 9);
   });

@@ -69,12 +69,17 @@ export function periodRanges(settings: Settings, fromYear: number, toYear: numbe
 export interface PeriodShift {
   period: string;
   region: string;
+  /** Events (reads and replies) inside the period and outside it: the evidence behind the shift. */
   events_in: number;
   events_out: number;
   mean_hour_in: number | null;
   mean_hour_out: number | null;
   /** Signed hours (−12, 12] from the rest of the year to the period: +2.5 is 2.5 h later. */
   shift_hours: number | null;
+  /** False when either side has fewer than `minPeriodEvents` events: the shift is mostly noise. */
+  significant: boolean;
+  /** The shift with its event counts, or why it is not significant. */
+  note: string;
 }
 
 /**
@@ -82,7 +87,9 @@ export interface PeriodShift {
  * inside the period, and per region the shift of the mean local activity time.
  *
  * The mean time is circular (the mean of angles on a 24-hour clock), so activity moving from 23:00
- * to 01:00 is a shift of +2 hours, not −22. Regions restricted by the period's countries.
+ * to 01:00 is a shift of +2 hours, not −22. Regions restricted by the period's countries. A shift
+ * is significant only on `minPeriodEvents` events both inside the period and outside it; every
+ * shift carries its counts, so a reader can weigh it.
  */
 export async function periodReport(
   connection: DuckDBConnection,
@@ -116,6 +123,7 @@ export async function periodReport(
      FROM act_events_all e JOIN names n ON len(n.countries) = 0 OR list_contains(n.countries, e.country)`,
     label,
   );
+  const min = settings.activity.minPeriodEvents;
   const shifts = await queryRows<PeriodShift>(
     connection,
     `WITH m AS (
@@ -123,13 +131,22 @@ export async function periodReport(
          count(*) FILTER (WHERE inside) AS events_in, count(*) FILTER (WHERE NOT inside) AS events_out,
          atan2(avg(sin(2 * pi() * clock / 24)) FILTER (WHERE inside), avg(cos(2 * pi() * clock / 24)) FILTER (WHERE inside)) AS a_in,
          atan2(avg(sin(2 * pi() * clock / 24)) FILTER (WHERE NOT inside), avg(cos(2 * pi() * clock / 24)) FILTER (WHERE NOT inside)) AS a_out
-       FROM act_period_events GROUP BY GROUPING SETS ((period, country), (period)))
-     SELECT period, region, events_in, events_out,
-       CASE WHEN events_in > 0 THEN ((a_in * 24 / (2 * pi())) + 24) % 24 END AS mean_hour_in,
-       CASE WHEN events_out > 0 THEN ((a_out * 24 / (2 * pi())) + 24) % 24 END AS mean_hour_out,
-       CASE WHEN events_in > 0 AND events_out > 0
-         THEN 12 - (((12 - (a_in - a_out) * 24 / (2 * pi())) % 24) + 24) % 24 END AS shift_hours
-     FROM m ORDER BY period, region = 'all' DESC, events_in DESC`,
+       FROM act_period_events GROUP BY GROUPING SETS ((period, country), (period))),
+     s AS (
+       SELECT period, region, events_in, events_out,
+         CASE WHEN events_in > 0 THEN ((a_in * 24 / (2 * pi())) + 24) % 24 END AS mean_hour_in,
+         CASE WHEN events_out > 0 THEN ((a_out * 24 / (2 * pi())) + 24) % 24 END AS mean_hour_out,
+         CASE WHEN events_in > 0 AND events_out > 0
+           THEN 12 - (((12 - (a_in - a_out) * 24 / (2 * pi())) % 24) + 24) % 24 END AS shift_hours,
+         events_in >= ${min} AND events_out >= ${min} AS significant
+       FROM m)
+     SELECT *,
+       CASE WHEN significant
+              THEN format('{} h on {} events in the period and {} outside', printf('%+.1f', shift_hours), events_in, events_out)
+            ELSE format('not significant: {} events in the period and {} outside; {} needed on each side',
+                        events_in, events_out, ${min})
+       END AS note
+     FROM s ORDER BY period, region = 'all' DESC, events_in DESC`,
     label,
   );
   const cells = await queryRows(

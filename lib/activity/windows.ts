@@ -69,13 +69,61 @@ function windowSlotsSql(slots: number, quiet: {start: number; end: number}): str
   return `(VALUES ${rows.join(", ")}) AS w(start_slot, slot, allowed)`;
 }
 
-/** SQL for the 95% Wilson interval bound of k successes out of n (sign -1 lower, +1 upper). */
+/**
+ * The quiet hours as one window in the same VALUES shape (start_slot, slot, allowed), or null when
+ * the quiet hours are empty (start = end). The worst window falls back to it: without enough stop
+ * replies to measure a bad time, the configured night is the one time known to be wrong to send.
+ */
+function quietWindow(quiet: {start: number; end: number}): {start: number; slots: number; sql: string} | null {
+  if (quiet.start === quiet.end) return null;
+  const start = quiet.start * 2;
+  const slots = ((quiet.end - quiet.start + 24) % 24) * 2;
+  const rows = Array.from({length: slots}, (_, j) => `(${start}, ${(start + j) % SLOTS_PER_DAY}, false)`);
+  return {start, slots, sql: `(VALUES ${rows.join(", ")}) AS w(start_slot, slot, allowed)`};
+}
+
+/**
+ * SQL for the 95% Wilson interval bound of k successes out of n (sign -1 lower, +1 upper), in
+ * [0, 1]. The bounds are exactly 0 at k = 0 and 1 at k = n, but floating point leaves them a hair
+ * either side (−6.5e-18 for 0 of 56), which reads as a negative reply rate: the edges are set
+ * exactly, and the rest clamped.
+ */
 function wilsonSql(k: string, n: string, sign: 1 | -1): string {
   const z = 1.959964;
-  return `CASE WHEN ${n} > 0 THEN
+  const edge = sign < 0 ? `WHEN ${k} = 0 THEN 0.0` : `WHEN ${k} = ${n} THEN 1.0`;
+  return `CASE WHEN ${n} > 0 THEN CASE ${edge} ELSE greatest(0, least(1,
     ((${k}) / (${n}) + ${z * z} / (2 * (${n})) ${sign < 0 ? "-" : "+"}
       ${z} * sqrt((${k}) / (${n}) * (1 - (${k}) / (${n})) / (${n}) + ${z * z} / (4 * (${n}) * (${n}))))
-    / (1 + ${z * z} / (${n})) END`;
+    / (1 + ${z * z} / (${n})))) END END`;
+}
+
+/** SQL "HH:MM" of a half-hour slot expression, wrapping at midnight. */
+function clockSql(slot: string): string {
+  return `printf('%02d:%02d', ((${slot}) % ${SLOTS_PER_DAY} * 30) // 60, ((${slot}) % ${SLOTS_PER_DAY} * 30) % 60)`;
+}
+
+/** SQL for "3 replies" / "1 reply": a count with its noun in the singular or plural. */
+function countSql(n: string, [one, many]: readonly [string, string]): string {
+  return `format('{} {}', ${n}, CASE WHEN ${n} = 1 THEN '${one}' ELSE '${many}' END)`;
+}
+
+/** One kind of window: how it is chosen and how much evidence it needs. */
+interface KindRule {
+  kind: WindowKind;
+  /** Half hours in the window. */
+  slots: number;
+  metric: string;
+  /** The act_slot_stats column counted (the outcome the window is chosen on). */
+  count: "replied" | "fast" | "purchased" | "stopped";
+  /** That outcome in words, singular and plural, for the notes. */
+  outcome: readonly [string, string];
+  /** Messages sent in the window, at least. */
+  minSent: number;
+  /** Outcomes counted in the window, at least. */
+  minCount: number;
+  /** Whether the window may lie in the quiet hours (only the window to avoid may). */
+  night: boolean;
+  order: string;
 }
 
 /**
@@ -89,9 +137,14 @@ function wilsonSql(k: string, n: string, sign: 1 | -1): string {
  * - instant: the window with the most replies within `fastReplyMinutes` (flash offers);
  * - considered: the window most often followed by a paid order within `purchaseWithinHours`.
  *
- * A window needs `minEvidence` messages sent in it (a half hour `minSlotEvidence`); a region with
- * no such window falls back to the configured default window, with its own counts, and says so.
- * Ties go to more evidence, then the earlier start.
+ * A window is chosen only on evidence: `minEvidence` messages sent in it (a half hour
+ * `minSlotEvidence`) and `minReplies` of the outcome it is chosen on (replies, fast replies or paid
+ * orders; a half hour `minSlotReplies`; the worst window `minStops` stop replies). A rate of 0 of
+ * 104 is no evidence that a time is good, nor is 0 stops that a time is bad. A region with no such
+ * window falls back, with that window's own counts and a note saying why: the best, instant and
+ * considered windows to the configured default window, the worst window to the quiet hours (the
+ * configured night, not a measured one; none when the quiet hours are empty). Ties go to more
+ * evidence, then the earlier start.
  */
 export async function computeWindows(connection: DuckDBConnection, settings: Settings): Promise<SendWindow[]> {
   const label = "send windows";
@@ -127,44 +180,89 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
     return cases.length ? `CASE ${cases.join(" ")} ELSE ${fallback} END` : String(fallback);
   };
 
-  const windows = (n: number) => `
+  // Candidate windows of `n` half hours per region and day type, summed from the slot counts.
+  const windows = (n: number, slotsSql: string) => `
     SELECT r.region, r.day_type, w.start_slot, ${n} AS slots, bool_and(w.allowed) AS allowed,
       coalesce(sum(s.sent), 0) AS sent, coalesce(sum(s.replied), 0) AS replied,
       coalesce(sum(s.fast), 0) AS fast, coalesce(sum(s.purchased), 0) AS purchased,
       coalesce(sum(s.stopped), 0) AS stopped
     FROM act_window_regions r
-    CROSS JOIN ${windowSlotsSql(n, a.quietHours)}
+    CROSS JOIN ${slotsSql}
     LEFT JOIN act_slot_stats s ON s.region = r.region AND s.day_type = r.day_type AND s.slot = w.slot
     GROUP BY ALL`;
 
-  // kind, half hours, metric, counted outcome, evidence minimum, night allowed, order.
-  const kinds: [WindowKind, number, string, string, number, boolean, string][] = [
-    ["best", slots, "reply rate", "replied", a.minEvidence, false, "rate DESC"],
-    ["best half hour", 1, "reply rate", "replied", a.minSlotEvidence, false, "rate DESC"],
-    ["worst", slots, "stop rate", "stopped", a.minEvidence, true, "rate DESC, replied / sent ASC"],
-    ["instant", slots, "fast reply rate", "fast", a.minEvidence, false, "rate DESC"],
-    ["considered", slots, "purchase rate", "purchased", a.minEvidence, false, "rate DESC"],
+  const replies = ["reply", "replies"] as const;
+  const rules: KindRule[] = [
+    {kind: "best", slots, metric: "reply rate", count: "replied", outcome: replies,
+      minSent: a.minEvidence, minCount: a.minReplies, night: false, order: "rate DESC"},
+    {kind: "best half hour", slots: 1, metric: "reply rate", count: "replied", outcome: replies,
+      minSent: a.minSlotEvidence, minCount: a.minSlotReplies, night: false, order: "rate DESC"},
+    {kind: "worst", slots, metric: "stop rate", count: "stopped", outcome: ["stop reply", "stop replies"],
+      minSent: a.minEvidence, minCount: a.minStops, night: true, order: "rate DESC, replied / sent ASC"},
+    {kind: "instant", slots, metric: "fast reply rate", count: "fast", outcome: ["fast reply", "fast replies"],
+      minSent: a.minEvidence, minCount: a.minReplies, night: false, order: "rate DESC"},
+    {kind: "considered", slots, metric: "purchase rate", count: "purchased", outcome: ["paid order", "paid orders"],
+      minSent: a.minEvidence, minCount: a.minReplies, night: false, order: "rate DESC"},
   ];
-  const columns = "region, day_type, start_slot, slots, sent, replied, fast, purchased, stopped";
-  const parts = kinds.map(([kind, n, metric, count, minimum, night, order]) => {
-    const eligible = night ? "true" : "allowed";
-    // The worst window has no default: a region without evidence has no known bad window.
-    const fallback = kind === "worst" ? "" : `
-      UNION ALL
-      SELECT ${columns.split(", ").map((c) => `c.${c}`).join(", ")}, ${count} / nullif(c.sent, 0),
-        m.most_sent, ${minimum}, 'default'
-      FROM cand c JOIN most m USING (region, day_type)
-      WHERE coalesce(m.most_sent, 0) < ${minimum}
+  const quiet = quietWindow(a.quietHours);
+  const columns = ["region", "day_type", "start_slot", "slots", "sent", "replied", "fast", "purchased", "stopped"];
+  const days = "CASE WHEN s.day_type = 'weekend' THEN 'on weekends' ELSE 'on weekdays' END";
+  const parts = rules.map((r) => {
+    const outside = r.night ? "" : " outside quiet hours";
+    const needs = `a window needs ${r.minCount} ${r.minCount === 1 ? r.outcome[0] : r.outcome[1]} and ${r.minSent} messages`;
+    // Why a region has no window of its own: too few messages anywhere, or messages enough but
+    // too few of the outcome, named with the window that came nearest (most outcomes, then most
+    // messages: the busiest window when there are none at all).
+    const why = `CASE WHEN s.near_slot IS NULL
+        THEN format('no window${outside} has ${r.minSent} messages sent {} (most: {})', ${days}, coalesce(s.most_sent, 0))
+        ELSE format('only {} in {} messages sent {} ({}–{}, {}); ${needs}',
+                    ${countSql("s.near_count", r.outcome)}, s.near_sent, ${days}, ${clockSql("s.near_slot")},
+                    ${clockSql(`s.near_slot + ${r.slots}`)},
+                    CASE WHEN s.near_count = 0 THEN 'the busiest window${outside}'
+                         ELSE 'the most ${r.outcome[1]} of any window${outside}' END)
+      END`;
+    const pick = (alias: string) => columns.map((c) => `${alias}.${c}`).join(", ");
+    const body = `
+      WITH cand AS (
+        SELECT *, ${r.night ? "true" : "allowed"} AS eligible, ${r.count} AS hits, ${r.count} / nullif(sent, 0) AS rate
+        FROM (${windows(r.slots, windowSlotsSql(r.slots, a.quietHours))})),
+      chosen AS (
+        SELECT region, day_type, start_slot AS chosen_slot FROM cand
+        WHERE eligible AND sent >= ${r.minSent} AND hits >= ${r.minCount}
+        QUALIFY row_number() OVER (PARTITION BY region, day_type ORDER BY ${r.order}, sent DESC, start_slot) = 1),
+      near AS (
+        SELECT region, day_type, start_slot AS near_slot, sent AS near_sent, hits AS near_count FROM cand
+        WHERE eligible AND sent >= ${r.minSent}
+        QUALIFY row_number() OVER (PARTITION BY region, day_type ORDER BY hits DESC, sent DESC, start_slot) = 1),
+      summary AS (
+        SELECT region, day_type, max(sent) FILTER (WHERE eligible) AS most_sent
+        FROM cand GROUP BY ALL),
+      s AS (
+        SELECT * FROM summary LEFT JOIN chosen USING (region, day_type) LEFT JOIN near USING (region, day_type))`;
+    const data = `
+      SELECT ${pick("c")}, c.rate, 'data' AS source,
+        format('{}: {} of {} messages', '${r.metric}', c.hits, c.sent) AS note
+      FROM cand c JOIN s ON s.region = c.region AND s.day_type = c.day_type AND c.start_slot = s.chosen_slot`;
+    let fallback: string;
+    if (r.kind !== "worst") {
+      fallback = `
+      SELECT ${pick("c")}, c.rate, 'default', 'configured default: ' || ${why}
+      FROM cand c JOIN s ON s.region = c.region AND s.day_type = c.day_type
+      WHERE s.chosen_slot IS NULL
         AND c.start_slot = CASE WHEN c.day_type = 'weekend' THEN ${defaultStart("weekend")} ELSE ${defaultStart("weekday")} END`;
-    return `SELECT *, '${kind}' AS kind, '${metric}' AS metric FROM (
-      WITH cand AS (${windows(n)}),
-      most AS (SELECT region, day_type, max(sent) FILTER (WHERE ${eligible}) AS most_sent FROM cand GROUP BY ALL)
-      SELECT ${columns}, rate, most_sent, minimum, source FROM (
-        SELECT c.*, ${count} / sent AS rate, m.most_sent, ${minimum} AS minimum, 'data' AS source,
-          row_number() OVER (PARTITION BY region, day_type ORDER BY ${order}, sent DESC, start_slot) AS rank
-        FROM cand c JOIN most m USING (region, day_type)
-        WHERE c.sent >= ${minimum} AND ${eligible})
-      WHERE rank = 1${fallback})`;
+    } else if (quiet) {
+      // No measured window to avoid: the night is, by the settings; said to be unmeasured.
+      fallback = `
+      SELECT ${pick("q")}, q.stopped / nullif(q.sent, 0), 'default',
+        'configured default: the quiet hours, not measured: ' || ${why}
+      FROM (${windows(quiet.slots, quiet.sql)}) q JOIN s ON s.region = q.region AND s.day_type = q.day_type
+      WHERE s.chosen_slot IS NULL`;
+    } else {
+      // Empty quiet hours: no night to fall back on, so a region without evidence has no worst window.
+      fallback = "";
+    }
+    return `SELECT *, '${r.kind}' AS kind, '${r.metric}' AS metric FROM (${body}
+      ${data}${fallback ? `\n      UNION ALL${fallback}` : ""})`;
   });
 
   await run(
@@ -173,19 +271,14 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
      SELECT region, day_type, kind, start_slot, slots, sent, replied,
        replied / nullif(sent, 0) AS reply_rate,
        ${wilsonSql("replied", "sent", -1)} AS ci_low, ${wilsonSql("replied", "sent", 1)} AS ci_high,
-       fast, purchased, stopped, metric, rate AS metric_rate, source, most_sent, minimum
+       fast, purchased, stopped, metric, rate AS metric_rate, source, note
      FROM (${parts.join(" UNION ALL ")})`,
     label,
   );
   return queryRows<SendWindow>(
     connection,
     `SELECT region, day_type, kind, start_slot, slots, sent, replied, reply_rate, ci_low, ci_high,
-       fast, purchased, stopped, metric, metric_rate, source,
-       CASE WHEN source = 'default'
-              THEN format('configured default: no window outside quiet hours has {} messages (most: {})',
-                          minimum, coalesce(most_sent, 0))
-            ELSE format('{}: {} of {} messages', metric, CAST(round(metric_rate * sent) AS BIGINT), sent)
-       END AS note
+       fast, purchased, stopped, metric, metric_rate, source, note
      FROM act_windows
      ORDER BY region = 'all' DESC, region, day_type, kind`,
     label,

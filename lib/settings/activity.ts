@@ -85,6 +85,21 @@ export const activitySettings = z
     minEvidence: z.number().int().min(1).default(30),
     /** Messages sent inside a half hour below which it is not named the best half hour. */
     minSlotEvidence: z.number().int().min(1).default(10),
+    /**
+     * Replies inside a window below which it is not chosen as the best window, however many
+     * messages were sent (0 replies in 104 messages is no evidence of a good time); a region with
+     * no such window falls back to the default windows and says so. The instant and considered
+     * windows need as many of their own outcome: fast replies, paid orders.
+     */
+    minReplies: z.number().int().min(1).default(5),
+    /** Replies inside a half hour below which it is not named the best half hour. */
+    minSlotReplies: z.number().int().min(1).default(3),
+    /**
+     * "Stop" replies inside a window below which it is not named the worst window; a region
+     * without one gets the quiet hours as the window to avoid, marked as the default, not measured.
+     * Lower than minReplies: a stop reply is rarer, and each one costs a customer.
+     */
+    minStops: z.number().int().min(1).default(3),
     /** Events older than this many local days before the as-of date are left out. */
     lookbackDays: z.number().int().min(7).max(3650).default(365),
     /** A customer message within this many hours of ours (before our next one) is its reply. */
@@ -124,6 +139,11 @@ export const activitySettings = z
       {name: "Ramadan", type: "ramadan", countries: []},
       {name: "two weeks before 11.11", type: "before", monthDay: "11-11", days: 14, countries: []},
     ]),
+    /**
+     * Events inside a period, and outside it, below which a region's shift of activity time is
+     * shown as not significant: a mean time of a handful of events is mostly noise.
+     */
+    minPeriodEvents: z.number().int().min(1).default(30),
     /** Per-customer slot tags from reading behaviour, recomputed every drop. */
     slotRules: z.array(slotRule).default(DEFAULT_SLOT_RULES),
     /** Reads older than this many local days do not count for slot tags. */
