@@ -1,5 +1,5 @@
 import {spawnSync} from "node:child_process";
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
@@ -65,5 +65,98 @@ describe("tagbook tiers and windows", () => {
     const [header] = readFileSync(out, "utf8").replace(/^\uFEFF/, "").split("\n");
     expect(header).toBe("row_kind,region,day_type,weekday,hour,window_kind,window_start,window_end,events,reads,replies,sent," +
       "reply_rate,ci_low,ci_high,stopped,metric,metric_rate,source");
+  });
+});
+
+describe("--as-of without --drop reports on an earlier drop the warehouse holds", {timeout: 60_000}, () => {
+  // One shop, two monthly drops side by side: May's holds the orders up to May, June's everything.
+  const shop = join(scratch, "shop");
+  const warehouse = join(scratch, "history.duckdb");
+  const may = join(shop, "2024-05-31");
+  const june = join(shop, "2024-06-30");
+  mkdirSync(may, {recursive: true});
+  cpSync("test/fixtures/tiers/window", june, {recursive: true});
+  cpSync("test/fixtures/tiers/window/customers.csv", join(may, "customers.csv"));
+  const orders = readFileSync("test/fixtures/tiers/window/orders.csv", "utf8").split("\n");
+  writeFileSync(join(may, "orders.csv"), orders.filter((line) => !line.includes(",2024-06-")).join("\n"));
+  const at = (...args: string[]) => tagbook(...args, "--warehouse", warehouse);
+
+  it("ingests both drops", () => {
+    expect(at("build", "--drop", may, "--no-site").code).toBe(0);
+    expect(at("build", "--drop", june, "--no-site").code).toBe(0);
+  });
+
+  it("tags: the May snapshot, not June's", () => {
+    const newest = at("tags");
+    const earlier = at("tags", "--as-of", "2024-05-31");
+    expect(earlier.code).toBe(0);
+    expect(earlier.stderr).toContain("tag rows as of 2024-05-31");
+    expect(newest.stderr).toContain("tag rows as of 2024-06-30");
+    const since = (csv: string) => new Set(csv.trim().split("\n").slice(1).map((line) => line.split(",").at(-1)));
+    expect(since(earlier.stdout)).toEqual(new Set(["2024-05-31"]));
+    expect(earlier.stdout).not.toEqual(newest.stdout);
+  });
+
+  it("tiers, segments, export, windows and colours report as of the May drop", () => {
+    const out = join(scratch, "tiers-may.json");
+    expect(at("tiers", "--as-of", "2024-05-31", "--out", out).code).toBe(0);
+    expect(JSON.parse(readFileSync(out, "utf8")).asOf).toBe("2024-05-31");
+    const segments = at("segments", "--json", "--as-of", "2024-05-31");
+    expect(segments.code).toBe(0);
+    expect(JSON.parse(segments.stdout).asOf).toBe("2024-05-31");
+    const list = at("export", "high-tier-scarcity", "--as-of", "2024-05-31", "--out", join(scratch, "high-may.csv"));
+    expect(list.code).toBe(0);
+    expect(list.stderr).toContain("rows of high-tier-scarcity as of 2024-05-31");
+    const windows = at("windows", "--as-of", "2024-05-31");
+    expect(windows.code).toBe(0);
+    expect(windows.stderr).toContain("rows as of 2024-05-31");
+    const colours = at("colours", "--as-of", "2024-05-31");
+    expect(colours.code).toBe(0);
+    const dates = new Set(colours.stdout.trim().split("\n").slice(1).map((line) => line.split(",")[0]));
+    expect(dates).toEqual(new Set(["2024-05-31"]));
+  });
+
+  it("stops on a date the warehouse holds no drop of, listing the dates it holds", () => {
+    const {code, stdout, stderr} = at("tags", "--as-of", "2024-04-30");
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("--as-of 2024-04-30");
+    expect(stderr).toContain("holds drops as of 2024-05-31, 2024-06-30");
+  });
+
+  it("colours --accuracy refuses an earlier date: it judges the whole history to the newest drop", () => {
+    const {code, stderr} = at("colours", "--accuracy", "--as-of", "2024-05-31");
+    expect(code).toBe(1);
+    expect(stderr).toContain("--accuracy judges the whole colour history up to the newest drop (2024-06-30)");
+  });
+});
+
+describe("tagbook rules explains an empty result", {timeout: 60_000}, () => {
+  // Ten baskets: A in eight, B with A in three, C alone in two; no category column.
+  const drop = join(scratch, "baskets", "2024-06-30");
+  const warehouse = join(scratch, "baskets.duckdb");
+  mkdirSync(drop, {recursive: true});
+  const ids = Array.from({length: 10}, (_, i) => i + 1);
+  writeFileSync(join(drop, "customers.csv"), `customer_id,phone\n${ids.map((i) => `c${i},+4474001000${String(i).padStart(2, "0")}`).join("\n")}\n`);
+  writeFileSync(join(drop, "orders.csv"), "order_id,customer_id,ordered_at,amount,currency,status\n" +
+    ids.map((i) => `o${i},c${i},2024-06-${String(i + 10)}T10:00:00Z,10.00,GBP,paid`).join("\n") + "\n");
+  const items = ids.flatMap((i) => (i <= 3 ? [`o${i},A,Apples`, `o${i},B,Bread`] : i <= 8 ? [`o${i},A,Apples`] : [`o${i},C,Cheese`]));
+  writeFileSync(join(drop, "order_items.csv"), `order_id,sku,product\n${items.join("\n")}\n`);
+
+  it("says when products.minCount dominates --min-support, and --min-baskets overrides it", () => {
+    const low = tagbook("rules", "--drop", drop, "--warehouse", warehouse, "--min-support", "0.001");
+    expect(low.code).toBe(0);
+    expect(low.stderr).toContain("min support 0.001 (--min-support) of 10 baskets is 0.01 baskets; products.minCount = 5 applies");
+    expect(low.stdout.trim().split("\n")).toHaveLength(1);
+    const two = tagbook("rules", "--warehouse", warehouse, "--min-support", "0.001", "--min-baskets", "2");
+    expect(two.code).toBe(0);
+    expect(two.stderr).toContain("--min-baskets = 2 applies: an itemset needs 2 baskets");
+    expect(two.stdout).toContain("Apples,Bread,A,B,2,0.3,0.375");
+  });
+
+  it("says why category-level rules are empty when no order line has a category", () => {
+    const {code, stderr} = tagbook("rules", "--warehouse", warehouse, "--level", "category");
+    expect(code).toBe(0);
+    expect(stderr).toContain("no order line has a category (0 of 13); category-level rules need the order_items.category column");
   });
 });

@@ -3,19 +3,21 @@ import {adapterFor} from "../adapters/index.js";
 import {closeDatabase, openDatabase} from "../duckdb.js";
 import {ingest} from "../ingest.js";
 import {loadSettings} from "../settings/index.js";
+import {dropFormat, parseAsOf} from "./common.js";
 
 export function registerCheck(program: Command): void {
   program
     .command("check <dir>")
     .description("validate a drop without building: rows read and rejected per file and reason")
-    .option("--format <format>", "input format (see build --help)", "drop")
+    .option("--format <format>", "input format (see build --help; default: drop)")
     .option("--settings <file>", "settings file")
-    .option("--as-of <date>", "as-of date YYYY-MM-DD (default: from the drop's folder name or newest event)")
-    .action(async (dir: string, options: {format: string; settings?: string; asOf?: string}) => {
+    .option("--as-of <date>", "as-of date YYYY-MM-DD (default: from the drop's folder name or newest event)", parseAsOf)
+    .action(async (dir: string, options: {format?: string; settings?: string; asOf?: string}) => {
+      const format = dropFormat(dir, options.format, dir, "tagbook check");
       const settings = loadSettings(options.settings);
       const db = await openDatabase(":memory:");
       try {
-        const report = await ingest(db.connection, adapterFor(options.format), dir, settings, options.asOf);
+        const report = await ingest(db.connection, adapterFor(format), dir, settings, options.asOf);
         const lines = [`as of ${report.asOf}`, "", "file\ttable\trows read\trejected"];
         let unusable = 0;
         for (const file of report.files) {
@@ -25,7 +27,7 @@ export function registerCheck(program: Command): void {
           // A drop folder's file is a whole table; an adapter's raw export may hold files that
           // are rightly skipped whole (a webhook payload of status notices), so there only an
           // export with nothing usable at all fails.
-          if (options.format === "drop" && file.rows > 0 && rejected >= file.rows) unusable += 1;
+          if (format === "drop" && file.rows > 0 && rejected >= file.rows) unusable += 1;
           lines.push(`${file.file}\t${file.table}\t${file.rows}\t${rejected}`);
         }
         if (report.rejectsByReason.length > 0) {

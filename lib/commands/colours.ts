@@ -5,9 +5,9 @@ import type {Command} from "commander";
 import {accuracyBeforeAfter, recommendThresholds, ruleAccuracy} from "../colours/accuracy.js";
 import {latestColourAsOf} from "../colours/lists.js";
 import {colourAssignmentsSql} from "../colours/rules.js";
-import {sqlString} from "../duckdb.js";
+import {queryRows, sqlString} from "../duckdb.js";
 import {writeQuery} from "../export.js";
-import {prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
+import {checkOut, prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
 
 /**
  * `tagbook colours`: each customer's follow-up colour today with the rule that fired and its
@@ -21,9 +21,33 @@ export function registerColours(program: Command): void {
     .option("--out <file>", "output file: .csv, .parquet or .json (default: CSV on stdout)")
     .option("--accuracy", "write the accuracy per rule and the recommended threshold changes instead")
     .action(async (options: DataOptions & {out?: string; accuracy?: boolean}) => {
+      checkOut(options.out);
       const {warehouse, settings, log} = await prepareWarehouse(options, "colours");
       await withWarehouse(warehouse, async (db) => {
-        const asOf = await latestColourAsOf(db.connection);
+        // The colour history is rebuilt whole for the newest drop: it holds the colours at every
+        // step back from it and at each earlier drop's date within colours.historyDays, so an
+        // earlier drop's colours are read from it. The accuracy judges that whole history.
+        const newest = await latestColourAsOf(db.connection);
+        const asOf = options.asOf ?? newest;
+        if (options.accuracy && asOf !== newest) {
+          throw new Error(
+            `colours: --accuracy judges the whole colour history up to the newest drop (${newest}), so it cannot be ` +
+              `computed as of ${asOf}; leave out --as-of, or leave out --accuracy for the colours as of ${asOf}`,
+          );
+        }
+        const [held] = await queryRows<{n: number; first: string | null}>(
+          db.connection,
+          `SELECT count(*) FILTER (WHERE as_of = CAST($asOf AS DATE)) AS n, strftime(min(as_of), '%Y-%m-%d') AS first
+           FROM colour_history`,
+          "colours",
+          {asOf},
+        );
+        if (!options.accuracy && !held?.n) {
+          throw new Error(
+            `colours: --as-of ${asOf}: the colour history holds no colours of that date; it runs from ` +
+              `${held?.first ?? "–"} to ${newest} (colours.historyDays = ${settings.colours.historyDays} back from the newest drop)`,
+          );
+        }
         if (!options.accuracy) {
           const rows = await writeQuery(
             db.connection,

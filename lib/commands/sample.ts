@@ -1,6 +1,6 @@
 import type {Command} from "commander";
 import {stderrLog} from "../progress.js";
-import {SAMPLE_DIR} from "./common.js";
+import {parseAsOf, SAMPLE_DIR} from "./common.js";
 
 export function registerSample(program: Command): void {
   program
@@ -9,7 +9,7 @@ export function registerSample(program: Command): void {
     .option("--out <dir>", "folder to write the drop folders into", SAMPLE_DIR)
     .option("--size <size>", "tiny (2k customers), small (10k), medium (100k) or large (1M)")
     .option("--seed <n>", "random seed", "1")
-    .option("--as-of <date>", "as-of date of the drop")
+    .option("--as-of <date>", "as-of date of the drop, YYYY-MM-DD", parseAsOf)
     .action(async (options: {out: string; size?: string; seed: string; asOf?: string}) => {
       const log = stderrLog("sample");
       const {generateSample} = await import("../sample.js");

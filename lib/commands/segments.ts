@@ -1,7 +1,9 @@
 import type {Command} from "commander";
-import {exportFormat, writeQuery} from "../export.js";
+import {writeQuery} from "../export.js";
 import {EXCLUSION_REASONS, segmentRowsSql, segmentsAsOf} from "../segments/build.js";
-import {prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
+import {segmentCatalogue} from "../segments/registry.js";
+import {loadSettings} from "../settings/index.js";
+import {checkOut, prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
 
 /**
  * `tagbook segments` lists the catalogue with sizes and who was left out and why;
@@ -38,8 +40,14 @@ export function registerSegments(program: Command): void {
     .argument("<segment>", "segment name, as listed by tagbook segments")
     .requiredOption("--out <file>", "output file: .csv or .parquet")
     .action(async (segment: string, options: DataOptions & {out: string}) => {
-      const format = exportFormat(options.out);
-      if (format === "json") throw new Error(`--out ${options.out}: segments export as .csv or .parquet`);
+      checkOut(options.out, [".csv", ".parquet"]);
+      // The name is checked against the catalogue (custom segments come from the settings) before
+      // the ingest: the saved lists hold every segment, so an unknown name read from them is just
+      // an empty list, which would be written as a header-only file and exit 0.
+      const names = segmentCatalogue(loadSettings(options.settings)).map((d) => d.name);
+      if (!names.includes(segment)) {
+        throw new Error(`export: unknown segment ${JSON.stringify(segment)}; the catalogue has ${names.join(", ")}`);
+      }
       const {settings, warehouse, asOf, log} = await prepareWarehouse(options, "export");
       const rows = await withWarehouse(warehouse, async (db) => {
         await segmentsAsOf(db.connection, asOf, settings, [segment]);

@@ -3,7 +3,7 @@ import type {Command} from "commander";
 import {queryRows} from "../duckdb.js";
 import {exportFormat, writeQuery} from "../export.js";
 import {ensureTierSchema, TIER_METHODS} from "../tiers/compute.js";
-import {prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
+import {checkOut, prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
 
 interface TierOptions extends DataOptions {
   method?: string;
@@ -21,12 +21,13 @@ export function registerTiers(program: Command): void {
     .option("--method <method>", "breakpoints to use: rule, ckmeans or fixed (default: settings.tiers.method)")
     .option("--out <file>", "output file: .json, .csv or .parquet (default: CSV on stdout)")
     .action(async (options: TierOptions) => {
+      // The command line is checked before the ingest, so a typo costs nothing.
+      if (options.method !== undefined && !(TIER_METHODS as readonly string[]).includes(options.method)) {
+        throw new Error(`--method ${JSON.stringify(options.method)}: use one of ${TIER_METHODS.join(", ")}`);
+      }
+      checkOut(options.out);
       const {settings, warehouse, asOf, log} = await prepareWarehouse(options, "tiers");
       const method = options.method ?? settings.tiers.method;
-      if (!(TIER_METHODS as readonly string[]).includes(method)) {
-        throw new Error(`--method ${JSON.stringify(method)}: use one of ${TIER_METHODS.join(", ")}`);
-      }
-      if (options.out) exportFormat(options.out);
       await withWarehouse(warehouse, async ({connection}) => {
         await ensureTierSchema(connection, true);
         const params = {asOf, method};

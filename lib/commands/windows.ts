@@ -2,7 +2,7 @@ import type {Command} from "commander";
 import {createActivityEvents} from "../activity/events.js";
 import {computeWindows} from "../activity/windows.js";
 import {writeQuery} from "../export.js";
-import {prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
+import {checkOut, prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
 
 /**
  * One long table for both outputs, so a single CSV, Parquet or JSON file holds them: rows of kind
@@ -38,6 +38,7 @@ export function registerWindows(program: Command): void {
     .description("write activity cells (region, local weekday, local hour, events, reply rate) and send windows per region")
     .option("--out <file>", "output file: .csv, .parquet or .json (default: CSV on stdout)")
     .action(async (options: DataOptions & {out?: string}) => {
+      checkOut(options.out);
       const {warehouse, asOf, settings, log} = await prepareWarehouse(options, "windows");
       const rows = await withWarehouse(warehouse, async (db) => {
         const coverage = await createActivityEvents(db.connection, asOf, settings);
