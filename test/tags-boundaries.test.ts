@@ -517,3 +517,19 @@ describe("TC-13 completion: local hours of +1 / +7 customers", () => {
     closeDatabase(db);
   });
 });
+
+describe("time zone names", () => {
+  // Germany has two tzdb zones (Europe/Berlin, and Büsingen's Europe/Zurich) that keep the same
+  // clock: treating it as a several-zone country made every German number "unknown". India's
+  // number map says Asia/Calcutta, an old name of Asia/Kolkata: two tags for one zone. The
+  // Netherlands' zone is a link to Europe/Brussels: a Dutch customer is shown Europe/Amsterdam.
+  it("gives Germany Europe/Berlin, India Asia/Kolkata and the Netherlands Europe/Amsterdam", async () => {
+    const db = await warehouseFor(drop({
+      "customers.csv": ["customer_id,phone", "de,+4915112345678", "in,+919812345678", "nl,+31612345678", "gb,+447400123456"],
+    }), asOf);
+    expect(await tagsOf(db, "time zone")).toEqual({
+      de: "Europe/Berlin", in: "Asia/Kolkata", nl: "Europe/Amsterdam", gb: "Europe/London",
+    });
+    closeDatabase(db);
+  });
+});
