@@ -44,6 +44,8 @@ export function neutralisedColumns(columns: {column_name: string; column_type: s
  * BOM is written exactly once, before the first chunk, so a long export never repeats it.
  *
  * @param end Whether to end the sink afterwards (false for process.stdout).
+ * @param bom Whether CSV starts with the BOM: for files opened in a spreadsheet, not for a pipe
+ *   (`tagbook tags | head` should read plain UTF-8). Defaults to `end`.
  * @returns The number of rows written.
  */
 export async function writeQueryTo(
@@ -53,6 +55,7 @@ export async function writeQueryTo(
   sink: NodeJS.WritableStream,
   label: string,
   end = true,
+  bom = end,
 ): Promise<number> {
   const columns = await queryRows<{column_name: string; column_type: string}>(
     connection,
@@ -77,7 +80,7 @@ export async function writeQueryTo(
     } catch (error) {
       throw new Error(`${label}: export failed: ${(error as Error).message}\n--- SQL ---\n${copy}`, {cause: error});
     }
-    if (format === "csv") await write(sink, UTF8_BOM);
+    if (format === "csv" && bom) await write(sink, UTF8_BOM);
     await pipeline(createReadStream(file), sink as Writable, {end});
     return rows;
   } finally {

@@ -161,6 +161,10 @@ describe("a drop that is not a drop folder, without --format", () => {
 
 describe("CSV on stdout", () => {
   // The byte-order mark is for files opened in Excel; a pipe (tagbook tags | head) should get plain
-  // UTF-8. writeQuery in lib/export.ts writes it to every CSV sink, stdout included.
-  it.todo("has no byte-order mark (needs lib/export.ts: no BOM when writing to process.stdout)");
+  // UTF-8; files keep it (test/export.test.ts).
+  it("has no byte-order mark", () => {
+    const {code, stdout} = tagbook("tags", "--warehouse", join(scratch, "stdout.duckdb"), "--drop", "test/fixtures/drop-small");
+    expect(code).toBe(0);
+    expect(stdout.startsWith("customer_id,")).toBe(true);
+  });
 });

@@ -63,8 +63,10 @@ describe("tagbook tiers and windows", () => {
     const {code} = tagbook("windows", "--warehouse", warehouse, "--settings", settings, "--out", out);
     expect(code).toBe(0);
     const [header] = readFileSync(out, "utf8").replace(/^\uFEFF/, "").split("\n");
-    expect(header).toBe("row_kind,region,day_type,weekday,hour,window_kind,window_start,window_end,events,reads,replies,sent," +
-      "reply_rate,ci_low,ci_high,stopped,metric,metric_rate,source");
+    // customer_messages counts messages by the hour they arrived; replied and reply_rate are of our
+    // messages sent in that hour (two readings that one "replies" column used to mix).
+    expect(header).toBe("row_kind,region,day_type,weekday,hour,window_kind,window_start,window_end,events,reads," +
+      "customer_messages,sent,replied,reply_rate,ci_low,ci_high,stopped,metric,metric_rate,source,note");
   });
 });
 
@@ -128,6 +130,14 @@ describe("--as-of without --drop reports on an earlier drop the warehouse holds"
     const {code, stderr} = at("colours", "--accuracy", "--as-of", "2024-05-31");
     expect(code).toBe(1);
     expect(stderr).toContain("--accuracy judges the whole colour history up to the newest drop (2024-06-30)");
+  });
+
+  it("keeps the colour history running to the newest drop when the older drop is ingested again", () => {
+    expect(at("tags", "--drop", may).code).toBe(0);
+    const colours = at("colours");
+    expect(colours.code).toBe(0);
+    const dates = new Set(colours.stdout.trim().split("\n").slice(1).map((line) => line.split(",")[0]));
+    expect([...dates]).toEqual(["2024-06-30"]);
   });
 });
 

@@ -16,7 +16,7 @@ export interface ActivityReport {
   periods: {ranges: PeriodRange[]; shifts: PeriodShift[]; cells: Record<string, unknown>[]};
   regions: RegionRow[];
   settings: {quietHours: {start: number; end: number}; windowHours: number; minEvidence: number; lookbackDays: number;
-    compareDays: number};
+    compareDays: number; minReplies: number; minSlotReplies: number; minStops: number; minPeriodEvents: number};
 }
 
 /**
@@ -37,6 +37,7 @@ export async function activityReport(connection: DuckDBConnection, asOf: string,
     periods: await periodReport(connection, settings),
     regions: await regionTable(connection, asOf, settings),
     settings: {quietHours: a.quietHours, windowHours: a.windowHours, minEvidence: a.minEvidence, lookbackDays: a.lookbackDays,
-      compareDays: a.regions.compareDays},
+      compareDays: a.regions.compareDays, minReplies: a.minReplies, minSlotReplies: a.minSlotReplies, minStops: a.minStops,
+      minPeriodEvents: a.minPeriodEvents},
   };
 }

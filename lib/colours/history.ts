@@ -1,5 +1,5 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {run} from "../duckdb.js";
+import {queryRows, run} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
 import {buildColourFeatures} from "./features.js";
 import {colourAssignmentsSql} from "./rules.js";
@@ -37,7 +37,16 @@ export async function writeColourHistory(connection: DuckDBConnection, asOf: str
  * reason naming the rule that fired and its values.
  */
 export async function produceColourTags(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
-  await writeColourHistory(connection, asOf, settings);
+  // The history always runs to the newest drop, so tagging an older drop afterwards (a late
+  // export, or re-tagging every drop after a settings change) never cuts it short; its grid
+  // holds every drop's as-of date, this one included.
+  const newest = await queryRows<{d: string | null}>(
+    connection,
+    "SELECT strftime(max(as_of), '%Y-%m-%d') AS d FROM drops",
+    `colour tags as of ${asOf}`,
+  );
+  const end = newest[0]?.d && newest[0].d > asOf ? newest[0].d : asOf;
+  await writeColourHistory(connection, end, settings);
   await run(
     connection,
     `INSERT INTO new_tags

@@ -16,20 +16,23 @@ const WINDOWS_SQL = `
     FROM act_events GROUP BY GROUPING SETS ((country, weekday, hour), (weekday, hour))),
   rt AS (
     SELECT coalesce(country, 'all') AS region, weekday, hour, count(*) AS sent,
-      count(*) FILTER (WHERE replied) / count(*) AS reply_rate
+      count(*) FILTER (WHERE replied) AS replied, count(*) FILTER (WHERE replied) / count(*) AS reply_rate
     FROM act_sent GROUP BY GROUPING SETS ((country, weekday, hour), (weekday, hour)))
+  -- Two readings of an hour, kept apart: events (reads and customer messages, by the local hour
+  -- they happened) and sends (our messages by the local hour they went out; replied and
+  -- reply_rate are of those), so "we send at 10:00" is not read as "customers are active then".
   SELECT * FROM (
   SELECT 'cell' AS row_kind, region, NULL::VARCHAR AS day_type, weekday, hour, NULL::VARCHAR AS window_kind,
     NULL::VARCHAR AS window_start, NULL::VARCHAR AS window_end, coalesce(events, 0) AS events,
-    coalesce(reads, 0) AS reads, coalesce(replies, 0) AS replies, coalesce(sent, 0) AS sent,
-    reply_rate, NULL::DOUBLE AS ci_low, NULL::DOUBLE AS ci_high, NULL::BIGINT AS stopped,
-    NULL::VARCHAR AS metric, NULL::DOUBLE AS metric_rate, NULL::VARCHAR AS source
+    coalesce(reads, 0) AS reads, coalesce(replies, 0) AS customer_messages, coalesce(sent, 0) AS sent,
+    coalesce(replied, 0) AS replied, reply_rate, NULL::DOUBLE AS ci_low, NULL::DOUBLE AS ci_high, NULL::BIGINT AS stopped,
+    NULL::VARCHAR AS metric, NULL::DOUBLE AS metric_rate, NULL::VARCHAR AS source, NULL::VARCHAR AS note
   FROM ev FULL JOIN rt USING (region, weekday, hour)
   UNION ALL
   SELECT 'window', region, day_type, NULL, NULL, kind,
     printf('%02d:%02d', (start_slot * 30) // 60, (start_slot * 30) % 60),
     printf('%02d:%02d', (((start_slot + slots) % 48) * 30) // 60, (((start_slot + slots) % 48) * 30) % 60),
-    NULL, NULL, NULL, sent, reply_rate, ci_low, ci_high, stopped, metric, metric_rate, source
+    NULL, NULL, NULL, sent, replied, reply_rate, ci_low, ci_high, stopped, metric, metric_rate, source, note
   FROM act_windows)
   ORDER BY row_kind, region = 'all' DESC, region, day_type, weekday, hour, window_kind`;
 
