@@ -12,7 +12,7 @@ import {createActivityEvents} from "../lib/activity/events.js";
 import {heatmapCells} from "../lib/activity/heatmap.js";
 import {queryRows, type Database} from "../lib/duckdb.js";
 import {parseSettings} from "../lib/settings/index.js";
-import {closeDatabase, tagsOf, warehouseFor} from "./helpers/warehouse.js";
+import {closeDatabase, reasonsOf, tagsOf, warehouseFor} from "./helpers/warehouse.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "tagbook-tag-boundaries-"));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
@@ -24,17 +24,6 @@ function drop(files: Record<string, string[]>): string {
   return dir;
 }
 
-/** Reasons of one family (and optionally one tag) as {customer_id: reason}. */
-async function reasonsOf(db: Database, family: string, tag?: string): Promise<Record<string, string>> {
-  const rows = await queryRows<{customer_id: string; reason: string}>(
-    db.connection,
-    `SELECT customer_id, reason FROM tag_snapshots
-     WHERE family = $family AND ($tag = '' OR tag = $tag) ORDER BY customer_id, tag`,
-    "reasonsOf",
-    {family, tag: tag ?? ""},
-  );
-  return Object.fromEntries(rows.map((r) => [r.customer_id, r.reason]));
-}
 
 /** customers.csv lines for Singapore customers with consecutive numbers +6581230100, +6581230101… */
 function singapore(ids: string[]): string[] {

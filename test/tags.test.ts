@@ -4,7 +4,7 @@ import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
 import {queryRows} from "../lib/duckdb.js";
 import {parseSettings} from "../lib/settings/index.js";
-import {closeDatabase, tagsOf, warehouseFor} from "./helpers/warehouse.js";
+import {closeDatabase, reasonsOf, tagsOf, warehouseFor} from "./helpers/warehouse.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "tagbook-tags-"));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
@@ -47,22 +47,24 @@ describe("TC-06: day counts across a DST change are whole local calendar days", 
 
   it("(a) 31 days across the autumn change is dormant", async () => {
     const db = await warehouseFor(drop({"customers.csv": berlin, "orders.csv": orders.slice(0, 2)}), "2024-11-15");
-    expect(await tagsOf(db, "lifecycle")).toEqual({a: "dormant"});
-    const [row] = await queryRows(db.connection, "SELECT reason FROM tag_snapshots WHERE family = 'lifecycle'", "t");
+    // Every customer has a stage: b and c have no order in this drop, so they are prospects.
+    expect(await tagsOf(db, "lifecycle")).toEqual({a: "dormant", b: "prospect", c: "prospect"});
+    expect((await reasonsOf(db, "lifecycle")).b).toBe("no purchase yet; last interaction never");
+    const [row] = await queryRows(db.connection, "SELECT reason FROM tag_snapshots WHERE family = 'lifecycle' AND customer_id = 'a'", "t");
     expect(row!.reason).toBe("31 days since last interaction (order) on 2024-10-15 (dormant from 30 days)");
     closeDatabase(db);
   });
 
   it("(b) exactly 30 days across the spring change is dormant, (c) 29 days is not", async () => {
     const db = await warehouseFor(drop({"customers.csv": berlin, "orders.csv": [orders[0]!, ...orders.slice(2)]}), "2024-04-14");
-    expect(await tagsOf(db, "lifecycle")).toEqual({b: "dormant", c: "new"});
+    expect(await tagsOf(db, "lifecycle")).toEqual({a: "prospect", b: "dormant", c: "new"});
     closeDatabase(db);
   });
 
   it("moves the boundary with the dormantDays setting", async () => {
     const settings = parseSettings({tags: {lifecycle: {dormantDays: 31}}});
     const db = await warehouseFor(drop({"customers.csv": berlin, "orders.csv": [orders[0]!, ...orders.slice(2)]}), "2024-04-14", settings);
-    expect(await tagsOf(db, "lifecycle")).toEqual({b: "new", c: "new"});
+    expect(await tagsOf(db, "lifecycle")).toEqual({a: "prospect", b: "new", c: "new"});
     closeDatabase(db);
   });
 });

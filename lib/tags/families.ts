@@ -303,7 +303,9 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
                         purchase_days, CASE WHEN purchase_days = 1 THEN '' ELSE 's' END,
                         strftime(first_purchase, '%Y-%m-%d'), strftime(last_purchase, '%Y-%m-%d'), as_of - last_interaction)
        END || ${ZONE_NOTE}
-     FROM customer_facts WHERE last_interaction IS NOT NULL OR messages_total > 0`,
+     -- Every customer has a stage: one with no paid order (only a cancelled one, or none yet) is
+     -- a prospect, so the family's sizes add up to the customer count.
+     FROM customer_facts`,
     label,
   );
 

@@ -26,4 +26,16 @@ export async function tagsOf(db: Database, family: string): Promise<Record<strin
   return Object.fromEntries(rows.map((r) => [String(r.customer_id), String(r.tag)]));
 }
 
+/** Reasons of one family (and optionally one tag) as {customer_id: reason}. */
+export async function reasonsOf(db: Database, family: string, tag?: string): Promise<Record<string, string>> {
+  const rows = await queryRows<{customer_id: string; reason: string}>(
+    db.connection,
+    `SELECT customer_id, reason FROM tag_snapshots
+     WHERE family = $family AND ($tag = '' OR tag = $tag) ORDER BY customer_id, tag`,
+    "reasonsOf",
+    {family, tag: tag ?? ""},
+  );
+  return Object.fromEntries(rows.map((r) => [r.customer_id, r.reason]));
+}
+
 export {closeDatabase};
