@@ -489,11 +489,37 @@ describe("faults found by these tests, kept as their right values", () => {
       ["h7", "c2", "2022-05-21T12:00:00Z", "CAPS", "Caps"], ["h8", "c2", "2022-05-31T12:00:00Z", "CAPS", "Caps"],
     ];
     db = await warehouseFor(drop(orderFiles([["c1", LONDON(1)], ["c2", LONDON(2)]], lines)), "2024-03-04");
-    const settings = parseSettings({});
+    // One customer's habit is enough here: minCustomers 1.
+    const settings = parseSettings({products: {replenishment: {minCustomers: 1}}});
     await prepareProducts(db.connection, "2024-03-04", settings);
     expect(await queryRows(db.connection, "SELECT gaps, customers, cycle_days, trigger_day FROM product_cycles", "test"))
       .toEqual([{gaps: 3, customers: 1, cycle_days: 20, trigger_day: 17}]);
     expect(await list("reorder", "2024-03-04", settings)).toEqual([]);
+  });
+
+  it("calls only regular re-buying a cycle: the middle half of the gaps within maxSpread of the median", async () => {
+    // TEA: gaps 30, 31, 33, 29 (quartiles 29.75 and 31.5 around 30.5: spread 0.06) → a cycle.
+    // MUG: gaps 10, 60, 20, 90 (quartiles 17.5 and 67.5 around 40: spread 1.25) → no cycle.
+    const days = (start: string, gaps: number[]) => {
+      const out = [new Date(`${start}T12:00:00Z`)];
+      for (const g of gaps) out.push(new Date(out.at(-1)!.getTime() + g * 86_400_000));
+      return out.map((d) => d.toISOString().slice(0, 19) + "Z");
+    };
+    const lines: [string, string, string, string, string][] = [];
+    let n = 0;
+    for (const [customer, sku, start, gaps] of [
+      ["c1", "TEA", "2023-06-01", [30, 31]], ["c2", "TEA", "2023-07-01", [33, 29]],
+      ["c1", "MUG", "2023-06-02", [10, 60]], ["c2", "MUG", "2023-07-02", [20, 90]],
+    ] as const) {
+      for (const at of days(start, [...gaps])) lines.push([`o${n++}`, customer, at, sku, sku.toLowerCase()]);
+    }
+    db = await warehouseFor(drop(orderFiles([["c1", LONDON(1)], ["c2", LONDON(2)]], lines)), "2024-03-04");
+    await prepareProducts(db.connection, "2024-03-04", parseSettings({}));
+    expect(await queryRows(db.connection, "SELECT item, cycle_days FROM product_cycles ORDER BY item", "test"))
+      .toEqual([{item: "TEA", cycle_days: 31}]);
+    await prepareProducts(db.connection, "2024-03-04", parseSettings({products: {replenishment: {maxSpread: 2}}}));
+    expect(await queryRows(db.connection, "SELECT item FROM product_cycles ORDER BY item", "test"))
+      .toEqual([{item: "MUG"}, {item: "TEA"}]);
   });
 
   // createBrowse decided "never ordered" with ordered_at <= as-of date + 1 day, i.e. midnight in

@@ -87,7 +87,9 @@ async function createCycles(connection: DuckDBConnection, asOf: string, settings
        CAST(round(quantile_cont(gap, 0.5)) AS INTEGER) AS cycle_days,
        quantile_cont(gap, 0.25) AS p25_days, quantile_cont(gap, 0.75) AS p75_days,
        greatest(CAST(round(quantile_cont(gap, 0.5)) AS INTEGER) - ${r.leadDays}, 1) AS trigger_day
-     FROM gaps g WHERE gap IS NOT NULL GROUP BY g.item HAVING count(*) >= ${r.minGaps}`,
+     FROM gaps g WHERE gap IS NOT NULL GROUP BY g.item
+     HAVING count(*) >= ${r.minGaps} AND count(DISTINCT customer_id) >= ${r.minCustomers}
+       AND quantile_cont(gap, 0.75) - quantile_cont(gap, 0.25) <= ${r.maxSpread} * quantile_cont(gap, 0.5)`,
     "replenishment cycles",
     {asOf},
   );

@@ -40,6 +40,14 @@ export const productSettings = z
       .object({
         /** A product has a cycle once this many repeat gaps (across customers) are seen. */
         minGaps: z.number().int().min(1).default(3),
+        /** ...from at least this many customers, so one customer's habit is not a product's cycle. */
+        minCustomers: z.number().int().min(1).default(2),
+        /**
+         * A cycle must be regular: the middle half of the gaps (25th to 75th percentile) may span at
+         * most this share of the median gap. Coffee beans every 15–19 days pass (0.24); products
+         * bought again now and then (34 to 118 days around 61: 1.4) are no cycle to remind on.
+         */
+        maxSpread: z.number().positive().default(0.5),
         /** The reminder goes out this many days before the median cycle (playbook: day 14 of 17). */
         leadDays: z.number().int().min(0).max(365).default(3),
         /** Past this many cycles without a re-buy the customer has lapsed and leaves the list. */
