@@ -10,7 +10,7 @@ import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
 import {createActivityEvents} from "../lib/activity/events.js";
 import {heatmapCells} from "../lib/activity/heatmap.js";
-import {queryRows, type Database} from "../lib/duckdb.js";
+import {queryRows} from "../lib/duckdb.js";
 import {parseSettings} from "../lib/settings/index.js";
 import {closeDatabase, reasonsOf, tagsOf, warehouseFor} from "./helpers/warehouse.js";
 
