@@ -136,8 +136,8 @@ describe("average order value: fixed CNY bounds 500 / 2,000 (low < 500 â‰¤ mid â
     expect(await reasonsOf(db, "order value")).toEqual({
       at500: "mean order value 500.0 CNY over 2 orders (low < 500, high > 2000)",
       at2000: "mean order value 2000.0 CNY over 2 orders (low < 500, high > 2000)",
-      below500: "mean order value 499.99 CNY over 1 orders (low < 500, high > 2000)",
-      above2000: "mean order value 2000.01 CNY over 1 orders (low < 500, high > 2000)",
+      below500: "mean order value 499.99 CNY over 1 order (low < 500, high > 2000)",
+      above2000: "mean order value 2000.01 CNY over 1 order (low < 500, high > 2000)",
     });
     closeDatabase(db);
   });
@@ -188,10 +188,10 @@ describe("average order value: fixed CNY bounds 500 / 2,000 (low < 500 â‰¤ mid â
     });
     const tail = "(no fixed bounds for EUR)";
     expect(await reasonsOf(db, "order value")).toEqual({
-      e10: `mean order value 10.0 EUR over 1 orders is in the top 100.0% of the shop ${tail}`,
-      e20: `mean order value 20.0 EUR over 1 orders is in the top 67.0% of the shop ${tail}`,
-      e30: `mean order value 30.0 EUR over 1 orders is in the top 33.0% of the shop ${tail}`,
-      e40: `mean order value 40.0 EUR over 1 orders is in the top 0.0% of the shop ${tail}`,
+      e10: `mean order value 10.0 EUR over 1 order is in the top 100.0% of the shop ${tail}`,
+      e20: `mean order value 20.0 EUR over 1 order is in the top 75.0% of the shop ${tail}`,
+      e30: `mean order value 30.0 EUR over 1 order is in the top 50.0% of the shop ${tail}`,
+      e40: `mean order value 40.0 EUR over 1 order is in the top 25.0% of the shop ${tail}`,
     });
     closeDatabase(db);
   });

@@ -117,7 +117,7 @@ function reasonSql(id: RuleId, t: number | undefined): string {
     case "noClick":
       return `format('no link opened for {} days (≥ {}){}', days_since_click, ${t}, CASE WHEN ever_clicked THEN '' ELSE ', never clicked' END)`;
     case "deal":
-      return "format('deal done {}; 12-month spend {}', last_deal, coalesce(CAST(round(annual_spend, 2) AS VARCHAR), 'unknown (no rate)'))";
+      return "format('deal done {}; 12-month spend {}', last_deal, coalesce(CAST(round(annual_spend, 2) AS VARCHAR), 'unknown: no rate in money.rates to compare with darkGreenSpend'))";
     case "nurture":
       return "'no open signal, no deal yet'";
   }

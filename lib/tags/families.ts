@@ -217,7 +217,11 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
      WITH b(currency, low, high) AS (VALUES ${bounds || "(NULL, NULL, NULL)"}),
      ranked AS (
        SELECT c.*, b.low, b.high,
-              percent_rank() OVER (PARTITION BY c.currency ORDER BY c.mean_order_value) AS pr
+              percent_rank() OVER (PARTITION BY c.currency ORDER BY c.mean_order_value) AS pr,
+              -- The share of the shop's customers with a mean this high or higher (ties included).
+              count(*) OVER (PARTITION BY c.currency ORDER BY c.mean_order_value DESC
+                             RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                / count(*) OVER (PARTITION BY c.currency) AS top_share
        FROM customer_facts c LEFT JOIN b USING (currency)
        WHERE c.mean_order_value IS NOT NULL
          ${byTiers ? "AND c.customer_id NOT IN (SELECT customer_id FROM new_tags WHERE family = 'order value')" : ""})
@@ -228,10 +232,11 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
             ELSE CASE WHEN pr >= 0.85 THEN 'high spender' WHEN pr >= 0.5 THEN 'mid spender' ELSE 'low spender' END
        END,
        CASE WHEN low IS NOT NULL
-         THEN format('mean order value {} {} over {} orders (low < {}, high > {})',
-                     round(mean_order_value, 2), currency, orders_window, low, high)
-         ELSE format('mean order value {} {} over {} orders is in the top {}% of the shop (no fixed bounds for {})',
-                     round(mean_order_value, 2), currency, orders_window, round(100 * (1 - pr)), currency)
+         THEN format('mean order value {} {} over {} order{} (low < {}, high > {})',
+                     round(mean_order_value, 2), currency, orders_window, CASE WHEN orders_window = 1 THEN '' ELSE 's' END, low, high)
+         ELSE format('mean order value {} {} over {} order{} is in the top {}% of the shop (no fixed bounds for {})',
+                     round(mean_order_value, 2), currency, orders_window, CASE WHEN orders_window = 1 THEN '' ELSE 's' END,
+                     round(100 * top_share), currency)
        END || CASE WHEN mixed_currencies IS NOT NULL THEN format('; orders in {} converted to {}', mixed_currencies, currency) ELSE '' END
      FROM ranked
      UNION ALL
