@@ -174,7 +174,7 @@ describe("average order value: fixed CNY bounds 500 / 2,000 (low < 500 ≤ mid �
   it("falls back to the shop's own distribution for a currency without bounds", async () => {
     // EUR has no bounds (defaults: CNY and USD only). percent_rank among the 4 EUR customers by mean:
     // 10 → 0, 20 → 1/3, 30 → 2/3, 40 → 1. High from 0.85, mid from 0.5:
-    // e10 low (top 100%), e20 low (top round(66.7) = 67%), e30 mid (top 33%), e40 high (top 0%).
+    // e10 low (top 100%), e20 low (top 75%), e30 mid (top 50%), e40 high (the top one of four: 25%).
     const db = await warehouseFor(drop({
       "customers.csv": singapore(["e10", "e20", "e30", "e40"]),
       "orders.csv": [
