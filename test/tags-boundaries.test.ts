@@ -521,4 +521,17 @@ describe("time zone names", () => {
     });
     closeDatabase(db);
   });
+
+  // A chat export names people, not numbers: nobody has a zone, and the activity page is empty.
+  // tags.unknownTimeZone lets the user say where such customers are; a bad column stays unknown.
+  it("puts customers without a zone in tags.unknownTimeZone when it is set, and says so", async () => {
+    const files = {"customers.csv": ["customer_id,phone,time_zone", "anna,,", "ru,+79121234567,", "bad,,Mars/Base"]};
+    const none = await warehouseFor(drop(files), asOf);
+    expect(await tagsOf(none, "time zone")).toEqual({anna: "unknown", ru: "unknown", bad: "unknown"});
+    closeDatabase(none);
+    const db = await warehouseFor(drop(files), asOf, parseSettings({tags: {unknownTimeZone: "Europe/Madrid"}}));
+    expect(await tagsOf(db, "time zone")).toEqual({anna: "Europe/Madrid", ru: "Europe/Madrid", bad: "unknown"});
+    expect((await reasonsOf(db, "time zone")).anna).toBe("tags.unknownTimeZone: own zone not known");
+    closeDatabase(db);
+  });
 });

@@ -1,7 +1,7 @@
 import {z} from "zod";
 
 /** Whether a name is an IANA time zone this runtime knows ("Europe/London", "UTC"). */
-function isTimeZone(name: string): boolean {
+export function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat("en", {timeZone: name});
     return true;

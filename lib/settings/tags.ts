@@ -1,4 +1,5 @@
 import {z} from "zod";
+import {isTimeZone} from "./ingest.js";
 
 const days = z.number().int().min(1).max(3650);
 
@@ -97,6 +98,15 @@ export const tagSettings = z
      * are an hour behind Madrid).
      */
     nationalMobilePrefixes: z.array(z.string().regex(/^\d{2,6}$/, "2 to 6 digits")).default(["79", "77", "628", "614", "346", "347"]),
+    /**
+     * The zone of customers whose own zone cannot be found (no phone number, a country with
+     * several zones, a chat export that names people, not numbers). Null (the default) leaves
+     * them "unknown": counted, and left out of local-time heatmaps and windows. Set it, e.g. to
+     * the shop's zone when the customers are known to be local, to count them in that zone; their
+     * time-zone reason says it came from this setting. A time_zone column that is not a zone
+     * stays unknown.
+     */
+    unknownTimeZone: z.string().refine(isTimeZone, {message: "an IANA time zone such as Europe/London"}).nullable().default(null),
     /** Shipping-restricted areas: a country with a region name or a postcode prefix. */
     shippingRestricted: z
       .array(

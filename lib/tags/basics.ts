@@ -132,6 +132,7 @@ export async function computeBasics(connection: DuckDBConnection, asOf: string, 
            WHEN k.time_zone IS NOT NULL THEN NULL
            WHEN k.prefix_zones IS NOT NULL AND NOT contains(k.prefix_zones, ',') AND ${placeSql("k", settings)} THEN k.prefix_zones
            WHEN rc.zone IS NOT NULL THEN rc.zone
+           ELSE ${settings.tags.unknownTimeZone === null ? 'NULL' : sqlString(settings.tags.unknownTimeZone)}
          END AS zone
        FROM country k LEFT JOIN ref_country_zone rc ON rc.country = k.country_code
      )
@@ -144,6 +145,7 @@ export async function computeBasics(connection: DuckDBConnection, asOf: string, 
          WHEN d.prefix_zones IS NOT NULL AND NOT contains(d.prefix_zones, ',') AND ${placeSql("d", settings)}
            THEN 'number prefix +' || d.prefix || ' is in ' || d.prefix_zones
          WHEN d.country_zone IS NOT NULL THEN coalesce(d.country_code, '') || ' has one time zone'
+         WHEN d.zone IS NOT NULL THEN 'tags.unknownTimeZone: own zone not known'
          WHEN d.prefix_zones IS NOT NULL AND NOT contains(d.prefix_zones, ',')
            THEN 'unknown: +' || d.wa_id || ' is in a national mobile range (tags.nationalMobilePrefixes), not a place, though '
              || 'listed under ' || d.prefix_zones || '; ' || d.country_code || ' has several time zones'
