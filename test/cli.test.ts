@@ -14,7 +14,7 @@ function tagbook(...args: string[]) {
   return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
-describe("tagbook check", () => {
+describe("tagbook check", {timeout: 60_000}, () => {
   it("prints rows read and rejected per file and reason, and exits 0 when every file is usable", () => {
     const {code, stdout} = tagbook("check", "test/fixtures/drop-small");
     expect(code).toBe(0);
@@ -40,7 +40,7 @@ describe("tagbook check", () => {
   });
 });
 
-describe("tagbook tiers and windows", () => {
+describe("tagbook tiers and windows", {timeout: 60_000}, () => {
   const warehouse = join(scratch, "w.duckdb");
   const settings = join(scratch, "settings.json");
   writeFileSync(settings, JSON.stringify({tiers: {fixedBounds: [50, 150]}}));

@@ -1,6 +1,7 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {queryNumber, queryRows, run, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
+import {forgetProductPreparation} from "./lists.js";
 import {createEventZoneOffsets, customerZonesSql, localDateSql, offsetJoinSql} from "../activity/local-time.js";
 
 /** What one mining run counts: the thresholds, with the itemset size capped at 3. */
@@ -48,6 +49,7 @@ export async function createLines(
   const item = level === "product" ? "i.sku" : "lower(trim(i.category))";
   const label = level === "product" ? "coalesce(nullif(trim(i.product), ''), i.sku)" : "lower(trim(i.category))";
   const since = windowDays === undefined ? "" : `AND local_date > CAST($asOf AS DATE) - ${windowDays}`;
+  forgetProductPreparation(connection);
   await createEventZoneOffsets(connection, customerZonesSql(settings.ingest.timeZone), `product lines as of ${asOf}`);
   await run(
     connection,
@@ -86,6 +88,7 @@ export async function createLines(
  * its confidence is above both A → C and B → C, since otherwise B adds nothing to A (redundant).
  */
 export async function mineRules(connection: DuckDBConnection, options: MiningOptions): Promise<number> {
+  forgetProductPreparation(connection);
   const label = "association rules";
   if (options.maxItemsetSize < 2 || options.maxItemsetSize > 3) {
     throw new Error(`association rules: maxItemsetSize must be 2 or 3, got ${options.maxItemsetSize}`);
@@ -208,6 +211,7 @@ export async function mineSequences(
   connection: DuckDBConnection,
   options: MiningOptions & {withinDays: number},
 ): Promise<void> {
+  forgetProductPreparation(connection);
   const label = "sequential rules";
   const customers = await queryNumber(connection, "SELECT count(DISTINCT customer_id) FROM product_lines", label);
   const n = Math.max(customers, 1);
