@@ -10,7 +10,7 @@ import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
 import {createActivityEvents} from "../lib/activity/events.js";
 import {heatmapCells} from "../lib/activity/heatmap.js";
-import {queryRows} from "../lib/duckdb.js";
+import {daysAgoSql, openDatabase, queryRows} from "../lib/duckdb.js";
 import {parseSettings} from "../lib/settings/index.js";
 import {closeDatabase, reasonsOf, tagsOf, warehouseFor} from "./helpers/warehouse.js";
 
@@ -532,6 +532,15 @@ describe("time zone names", () => {
     const db = await warehouseFor(drop(files), asOf, parseSettings({tags: {unknownTimeZone: "Europe/Madrid"}}));
     expect(await tagsOf(db, "time zone")).toEqual({anna: "Europe/Madrid", ru: "Europe/Madrid", bad: "unknown"});
     expect((await reasonsOf(db, "time zone")).anna).toBe("tags.unknownTimeZone: own zone not known");
+    closeDatabase(db);
+  });
+});
+
+describe("reasons in words", () => {
+  it("says 1 day ago, not 1 days ago", async () => {
+    const db = await openDatabase(":memory:");
+    const [row] = await queryRows(db.connection, `SELECT ${daysAgoSql("1")} AS one, ${daysAgoSql("12")} AS twelve`, "t");
+    expect(row).toEqual({one: "1 day ago", twelve: "12 days ago"});
     closeDatabase(db);
   });
 });

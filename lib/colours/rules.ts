@@ -1,3 +1,4 @@
+import {daysAgoSql} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
 
 export type Colour = "red" | "orange" | "yellow" | "green" | "grey";
@@ -105,7 +106,7 @@ function reasonSql(id: RuleId, t: number | undefined): string {
     case "inactive":
       return `format('no interaction since {} ({} days; grey after {} months)', last_interaction, as_of - last_interaction, ${t})`;
     case "compare":
-      return `format('comparing word in own message {} days ago (within {} days)', days_since_compare, ${t})`;
+      return `format('comparing word in own message {} (within {} days)', ${daysAgoSql("days_since_compare")}, ${t})`;
     case "longVisit":
       return `format('site visit of {} s (> {} s)', CAST(round(max_visit_s) AS BIGINT), ${t})`;
     case "quoteOpens":
@@ -113,7 +114,7 @@ function reasonSql(id: RuleId, t: number | undefined): string {
     case "readNoReply":
       return `format('read, no reply for {} h (≥ {} h)', CAST(floor(read_no_reply_hours) AS BIGINT), ${t})`;
     case "firstContact":
-      return `format('first contact {} days ago (< {}), no deal yet', days_since_first, ${t})`;
+      return `format('first contact {} (< {}), no deal yet', ${daysAgoSql("days_since_first")}, ${t})`;
     case "noClick":
       return `format('no link opened for {} days (≥ {}){}', days_since_click, ${t}, CASE WHEN ever_clicked THEN '' ELSE ', never clicked' END)`;
     case "deal":

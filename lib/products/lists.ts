@@ -1,5 +1,5 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {queryNumber, queryRows, run, sqlString} from "../duckdb.js";
+import {daysAgoSql, queryNumber, queryRows, run, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
 import {localDateSql, offsetJoinSql} from "../activity/local-time.js";
 import {createLines, miningOptions, mineRules, mineSequences, type MiningOptions} from "./mine.js";
@@ -264,7 +264,7 @@ export function productListSql(list: ProductList, asOf: string, settings: Settin
     case "reorder":
       return `WITH last AS (SELECT customer_id, item, max(local_date) AS last_date FROM product_history GROUP BY ALL)
         SELECT 'reorder' AS list, l.customer_id, l.item, c.product,
-          format('last bought {} days ago; cycle {} days, reminder from day {}', ${day} - l.last_date,
+          format('last bought {}; cycle {} days, reminder from day {}', ${daysAgoSql(`${day} - l.last_date`)},
                  c.cycle_days, c.trigger_day) AS reason,
           l.last_date, CAST(${day} - l.last_date AS DOUBLE) / c.cycle_days AS score
         FROM last l JOIN product_cycles c USING (item)

@@ -1,5 +1,5 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {run, sqlString} from "../duckdb.js";
+import {daysAgoSql, run, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
 import {createEventZoneOffsets, localTimestampSql, offsetJoinSql} from "../activity/local-time.js";
 
@@ -178,8 +178,8 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
        CASE WHEN n >= 2
          THEN format('{} purchase days in the last {} months, mean gap {} days (monthly ≤ {}, quarterly ≤ {})',
                      n, ${f.windowMonths}, round(gap, 1), ${f.monthlyMaxGapDays}, ${f.quarterlyMaxGapDays})
-         ELSE format('one purchase day in the last {} months ({}), {} days ago (monthly ≤ {}, quarterly ≤ {})',
-                     ${f.windowMonths}, strftime(days_window[1], '%Y-%m-%d'), CAST(gap AS INTEGER), ${f.monthlyMaxGapDays}, ${f.quarterlyMaxGapDays})
+         ELSE format('one purchase day in the last {} months ({}), {} (monthly ≤ {}, quarterly ≤ {})',
+                     ${f.windowMonths}, strftime(days_window[1], '%Y-%m-%d'), ${daysAgoSql("CAST(gap AS INTEGER)")}, ${f.monthlyMaxGapDays}, ${f.quarterlyMaxGapDays})
        END || ${ZONE_NOTE}
      FROM (
        SELECT *, len(days_window) AS n,
@@ -266,13 +266,13 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
      FROM customer_facts WHERE out_window > 0
      UNION ALL
      SELECT customer_id, 'interaction', 'active ${i.activeDays} days',
-       format('last message or read on {}, {} days ago', strftime(last_active, '%Y-%m-%d'), as_of - last_active)
+       format('last message or read on {}, {}', strftime(last_active, '%Y-%m-%d'), ${daysAgoSql("as_of - last_active")})
      FROM (SELECT *, greatest(last_inbound, last_read) AS last_active FROM customer_facts)
      WHERE as_of - last_active < ${i.activeDays}
      UNION ALL
      SELECT customer_id, 'interaction', 'silent ${i.silentDays} days',
        CASE WHEN last_inbound IS NULL THEN 'has never written'
-            ELSE format('last message from the customer on {}, {} days ago', strftime(last_inbound, '%Y-%m-%d'), as_of - last_inbound) END
+            ELSE format('last message from the customer on {}, {}', strftime(last_inbound, '%Y-%m-%d'), ${daysAgoSql("as_of - last_inbound")}) END
      FROM customer_facts WHERE messages_total > 0 AND (last_inbound IS NULL OR as_of - last_inbound >= ${i.silentDays})
      UNION ALL
      SELECT customer_id, 'interaction', 'unread ${i.unreadDays} days',
@@ -304,9 +304,9 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
               THEN format('{} days since last interaction ({}) on {} (dormant from {} days)',
                           as_of - last_interaction, last_interaction_kind, strftime(last_interaction, '%Y-%m-%d'), ${dormant})
             WHEN purchase_days = 0 THEN 'no purchase yet; last interaction ' || coalesce(strftime(last_interaction, '%Y-%m-%d'), 'never')
-            ELSE format('{} purchase day{} (first {}, last {}); last interaction {} days ago',
+            ELSE format('{} purchase day{} (first {}, last {}); last interaction {}',
                         purchase_days, CASE WHEN purchase_days = 1 THEN '' ELSE 's' END,
-                        strftime(first_purchase, '%Y-%m-%d'), strftime(last_purchase, '%Y-%m-%d'), as_of - last_interaction)
+                        strftime(first_purchase, '%Y-%m-%d'), strftime(last_purchase, '%Y-%m-%d'), ${daysAgoSql("as_of - last_interaction")})
        END || ${ZONE_NOTE}
      -- Every customer has a stage: one with no paid order (only a cancelled one, or none yet) is
      -- a prospect, so the family's sizes add up to the customer count.
