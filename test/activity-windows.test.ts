@@ -66,6 +66,20 @@ describe("best windows need replies, not only messages sent", () => {
     return computeWindows(db.connection, settings);
   }
 
+  it("puts a half hour without evidence of its own inside the region's best window, not at the default", async () => {
+    // With 7 replies needed, no half hour qualifies (10:00 has 4, 16:00 has 6). The best 4-hour
+    // window is measured (100 messages, 6 replies, around 16:00), so the half hour is the one in
+    // it with most replies, 16:00–16:30, not the configured default 12:00–12:30.
+    const windows = await windowsOf(parseSettings({activity: {minSlotReplies: 7}}));
+    const best = pick(windows, "MX", "weekday", "best")!;
+    expect(best.source).toBe("data");
+    const half = pick(windows, "MX", "weekday", "best half hour");
+    expect(half).toMatchObject({start: "16:00", end: "16:30", source: "default", sent: 100, replied: 6});
+    expect(half!.note).toBe(`the half hour with most replies in the best window (${best.start}–${best.end}): only 6 replies ` +
+      "in 100 messages sent on weekdays (16:00–16:30, the most replies of any window outside quiet hours); " +
+      "a window needs 7 replies and 10 messages");
+  });
+
   it("falls back to the default window on 0 replies in 104 messages, and says why", async () => {
     const windows = await windowsOf();
     // Before: 18:00–22:00 "from data" at a reply rate of 0 of 104.

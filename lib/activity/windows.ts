@@ -142,7 +142,8 @@ interface KindRule {
  * orders; a half hour `minSlotReplies`; the worst window `minStops` stop replies). A rate of 0 of
  * 104 is no evidence that a time is good, nor is 0 stops that a time is bad. A region with no such
  * window falls back, with that window's own counts and a note saying why: the best, instant and
- * considered windows to the configured default window, the worst window to the quiet hours (the
+ * considered windows to the configured default window, the best half hour to the one with most
+ * replies inside the region's measured best window (else the default), the worst window to the quiet hours (the
  * configured night, not a measured one; none when the quiet hours are empty). Ties go to more
  * evidence, then the earlier start.
  */
@@ -206,6 +207,15 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
   ];
   const quiet = quietWindow(a.quietHours);
   const columns = ["region", "day_type", "start_slot", "slots", "sent", "replied", "fast", "purchased", "stopped"];
+  // The best window each region chose on its data (as the "best" rule below chooses it), so that a
+  // region short of evidence for a half hour of its own gets one inside that window rather than
+  // the configured default, which may lie elsewhere in the day.
+  const best = rules[0]!;
+  const bestChosen = `
+    SELECT region, day_type, start_slot AS best_slot FROM (
+      SELECT *, replied / nullif(sent, 0) AS rate FROM (${windows(best.slots, windowSlotsSql(best.slots, a.quietHours))}))
+    WHERE allowed AND sent >= ${best.minSent} AND replied >= ${best.minCount}
+    QUALIFY row_number() OVER (PARTITION BY region, day_type ORDER BY ${best.order}, sent DESC, start_slot) = 1`;
   const days = "CASE WHEN s.day_type = 'weekend' THEN 'on weekends' ELSE 'on weekdays' END";
   const parts = rules.map((r) => {
     const outside = r.night ? "" : " outside quiet hours";
@@ -244,7 +254,26 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
         format('{}: {} of {} messages', '${r.metric}', c.hits, c.sent) AS note
       FROM cand c JOIN s ON s.region = c.region AND s.day_type = c.day_type AND c.start_slot = s.chosen_slot`;
     let fallback: string;
-    if (r.kind !== "worst") {
+    if (r.kind === "best half hour") {
+      // Inside the region's best window: the half hour with the most replies (then messages, then
+      // the earliest); with no best window of its own, the configured default.
+      fallback = `
+      SELECT ${pick("c")}, c.rate, 'default',
+        CASE WHEN i.best_slot IS NULL THEN 'configured default: '
+             ELSE format('the half hour with most replies in the best window ({}–{}): ', ${clockSql("i.best_slot")},
+                         ${clockSql(`i.best_slot + ${best.slots}`)}) END || ${why}
+      FROM cand c JOIN s ON s.region = c.region AND s.day_type = c.day_type
+      LEFT JOIN (
+        SELECT h.region, h.day_type, b.best_slot, h.start_slot AS inside_slot
+        FROM cand h JOIN (${bestChosen}) b ON b.region = h.region AND b.day_type = h.day_type
+        WHERE (h.start_slot - b.best_slot + ${SLOTS_PER_DAY}) % ${SLOTS_PER_DAY} < ${best.slots}
+        QUALIFY row_number() OVER (PARTITION BY h.region, h.day_type
+          ORDER BY h.replied DESC, h.sent DESC, (h.start_slot - b.best_slot + ${SLOTS_PER_DAY}) % ${SLOTS_PER_DAY}) = 1
+      ) i ON i.region = c.region AND i.day_type = c.day_type
+      WHERE s.chosen_slot IS NULL
+        AND c.start_slot = coalesce(i.inside_slot,
+          CASE WHEN c.day_type = 'weekend' THEN ${defaultStart("weekend")} ELSE ${defaultStart("weekday")} END)`;
+    } else if (r.kind !== "worst") {
       fallback = `
       SELECT ${pick("c")}, c.rate, 'default', 'configured default: ' || ${why}
       FROM cand c JOIN s ON s.region = c.region AND s.day_type = c.day_type
