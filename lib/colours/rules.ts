@@ -162,7 +162,7 @@ function perRule(fn: (id: RuleId) => string, column = "rule"): string {
 /**
  * SQL for every customer's colour at every as-of date of colour_features, with red fatigue.
  *
- * Fatigue: within a run of consecutive as-of dates where a red rule holds, every
+ * Fatigue: within a run of consecutive as-of dates (colour_features.seq) where a red rule holds, every
  * (fatigueMaxReds + 1)-th one is held back and takes the first non-red rule instead, so a
  * customer is never marked red more than fatigueMaxReds times in a row.
  *
@@ -180,14 +180,13 @@ export function colourAssignmentsSql(settings: Settings, overrides: Thresholds =
       SELECT f.*, ${firstRuleSql(settings, overrides, false)} AS first_rule,
              ${firstRuleSql(settings, overrides, true)} AS calm_rule
       FROM colour_features f),
-    runs AS (
-      SELECT *, first_rule IN (${reds}) AS red_candidate,
-        row_number() OVER (PARTITION BY customer_id ORDER BY as_of)
-          - row_number() OVER (PARTITION BY customer_id, first_rule IN (${reds}) ORDER BY as_of) AS run_id
-      FROM candidates),
+    -- A red candidate's place in its run of consecutive red candidates: its seq less the seq of
+    -- the customer's last non-red assessment before it (one sort, where row numbers per run took three).
     placed AS (
-      SELECT *, row_number() OVER (PARTITION BY customer_id, red_candidate, run_id ORDER BY as_of) AS run_pos
-      FROM runs),
+      SELECT *, first_rule IN (${reds}) AS red_candidate,
+        seq - coalesce(max(CASE WHEN first_rule NOT IN (${reds}) THEN seq END)
+          OVER (PARTITION BY customer_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 0) AS run_pos
+      FROM candidates),
     decided AS (
       SELECT *, red_candidate AND run_pos % ${c.fatigueMaxReds + 1} = 0 AS held_back,
         CASE WHEN red_candidate AND run_pos % ${c.fatigueMaxReds + 1} = 0 THEN calm_rule ELSE first_rule END AS rule
