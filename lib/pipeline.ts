@@ -85,9 +85,16 @@ async function tagDrop(connection: DuckDBConnection, asOf: string, settings: Set
   );
 }
 
-/** A fingerprint of the settings in force (parsed settings list their keys in schema order). */
+/**
+ * The version of what tagging derives (tables and their columns). Raise it when a change makes
+ * tables of an existing warehouse unusable by the new code (colour_features gained `seq`), so the
+ * next command re-tags every drop instead of reading them.
+ */
+const DERIVED_VERSION = 2;
+
+/** A fingerprint of the settings in force (parsed settings list their keys in schema order) and of DERIVED_VERSION. */
 export function settingsHash(settings: Settings): string {
-  return createHash("sha256").update(JSON.stringify(settings)).digest("hex").slice(0, 16);
+  return createHash("sha256").update(JSON.stringify(settings)).update(`derived ${DERIVED_VERSION}`).digest("hex").slice(0, 16);
 }
 
 /**
@@ -114,7 +121,7 @@ export async function retagIfSettingsChanged(warehouse: string, settings: Settin
       "SELECT DISTINCT strftime(as_of, '%Y-%m-%d') AS as_of FROM drops ORDER BY 1",
       "tag runs",
     );
-    log(`the tags of ${stale.map((s) => s.as_of).join(", ")} were made under other settings: re-tagging every drop`);
+    log(`the tags of ${stale.map((s) => s.as_of).join(", ")} were made under other settings or by an older tagbook: re-tagging every drop`);
     // Every drop, not just the stale ones: each snapshot's changes are read against the one before.
     for (const {as_of} of all) await tagDrop(db.connection, as_of, settings, log);
     await db.connection.run("CHECKPOINT");
