@@ -93,7 +93,8 @@ export function offsetJoinSql(instant: string, zone: string, offsetAlias: string
  * shop's zone (settings.ingest.timeZone, unquoted), used for customers whose own zone is unknown.
  */
 export function customerZonesSql(shopZone: string): string {
-  return `SELECT time_zone AS zone FROM customer_basics WHERE time_zone IS NOT NULL AND time_zone <> 'unknown'
+  return `SELECT time_zone AS zone FROM customer_basics
+     WHERE time_zone IS NOT NULL AND time_zone <> 'unknown'
      UNION SELECT ${sqlString(shopZone)}`;
 }
 
@@ -103,7 +104,11 @@ export function customerZonesSql(shopZone: string): string {
  *
  * @param zonesSql A query returning a column `zone`, such as customerZonesSql(shopZone).
  */
-export async function createEventZoneOffsets(connection: DuckDBConnection, zonesSql: string, label: string): Promise<void> {
+export async function createEventZoneOffsets(
+  connection: DuckDBConnection,
+  zonesSql: string,
+  label: string,
+): Promise<void> {
   const instants = [
     "SELECT ordered_at AS t FROM orders", "SELECT sent_at FROM messages", "SELECT read_at FROM messages",
     'SELECT "at" FROM web_events',

@@ -47,11 +47,17 @@ export async function computeTags(connection: DuckDBConnection, asOf: string, se
     `INSERT INTO tag_snapshots
      WITH previous AS (
        SELECT * FROM tag_snapshots
-       WHERE as_of = (SELECT max(as_of) FROM tag_snapshots WHERE as_of < CAST($asOf AS DATE)))
-     SELECT CAST($asOf AS DATE), n.customer_id, n.family, n.tag, string_agg(DISTINCT n.reason, '; ' ORDER BY n.reason),
-            coalesce(any_value(p.since), CAST($asOf AS DATE))
-     FROM new_tags n LEFT JOIN previous p USING (customer_id, family, tag)
-     GROUP BY n.customer_id, n.family, n.tag`,
+       WHERE as_of = (SELECT max(as_of) FROM tag_snapshots WHERE as_of < CAST($asOf AS DATE))),
+     -- Only interests come from two rules (bought, asked); their reasons are joined in a fixed
+     -- order. An ordered aggregate over every tag row ran out of memory on 1M customers.
+     merged AS (
+       SELECT customer_id, family, tag, string_agg(reason, '; ' ORDER BY reason) AS reason
+       FROM (SELECT DISTINCT customer_id, family, tag, reason FROM new_tags WHERE family = 'interest')
+       GROUP BY ALL
+       UNION ALL
+       SELECT customer_id, family, tag, min(reason) FROM new_tags WHERE family <> 'interest' GROUP BY ALL)
+     SELECT CAST($asOf AS DATE), n.customer_id, n.family, n.tag, n.reason, coalesce(p.since, CAST($asOf AS DATE))
+     FROM merged n LEFT JOIN previous p USING (customer_id, family, tag)`,
     label,
     params,
   );
