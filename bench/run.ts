@@ -57,6 +57,8 @@ async function measure<T>(stage: string, work: () => Promise<T>, rows?: number):
   const started = performance.now();
   const value = await work();
   const entry = {stage, seconds: (performance.now() - started) / 1000, rows, memory: sampler.stop()};
+  // Progress as each stage ends, so a long run that is stopped still leaves its figures.
+  say(`  ${stage}: ${entry.seconds.toFixed(1)} s, max process ${gib(entry.memory.processPeak)}`);
   return {value, stage: entry};
 }
 
@@ -393,7 +395,9 @@ async function main(): Promise<void> {
     try {
       const r = await spawnTimed(tsx, [join("src/data", file)], env, copy);
       stages.push({stage: `dataset ${file}`, seconds: r.seconds, memory: r.memory, note: `${(r.bytes / 1024).toFixed(0)} KiB out`});
+      say(`  dataset ${file}: ${r.seconds.toFixed(1)} s, ${gib(r.memory.processPeak)}`);
     } catch (error) {
+      say(`  dataset ${file}: failed`);
       stages.push({stage: `dataset ${file}`, seconds: NaN, memory: {treePeak: 0, processPeak: 0}, note: `failed: ${String(error).split("\n")[0]}`});
     }
   }
