@@ -182,6 +182,26 @@ describe("colour state machine on hand-made event sequences", () => {
     expect((await history("c")).map((h) => `${h.d} ${h.tag}`)).toEqual(["05-01 yellow", "05-02 yellow", "05-03 orange"]);
     expect((await history("d")).map((h) => h.tag)).toEqual(["light green", "light green", "light green"]);
   });
+
+  it("reads a day with a comparing message and a later plain one as answered, every build (one row a day)", async () => {
+    // Each customer asks with a comparing word, is answered and reads it, then writes again the
+    // same day without one: the conversation is answered, so no read-no-reply hours at any date.
+    // A per-day table keyed by (day, has a comparing word) let the ASOF join take either row.
+    const ids = Array.from({length: 40}, (_, i) => `k${i}`);
+    await warehouse(Object.fromEntries(ids.map((id) => [id, "UTC"])));
+    await sql(`INSERT INTO messages (message_id, customer_id, direction, sent_at, read_at, text, category) VALUES
+      ${ids.map((id) => `('${id}a', '${id}', 'in', '2024-05-01T09:00:00Z', NULL, 'cheaper elsewhere?', NULL),
+        ('${id}b', '${id}', 'out', '2024-05-01T10:00:00Z', '2024-05-01T11:00:00Z', 'It is 20 USD', 'utility'),
+        ('${id}c', '${id}', 'in', '2024-05-01T15:00:00Z', NULL, 'ok thanks', NULL)`).join(",\n")}`);
+    await colourTags("2024-05-04", parseSettings({colours: {...daily.colours, rules: {noClick: {enabled: false}}}}));
+    const rows = await queryRows<{n: number; rnr: number; compare: number}>(
+      db!.connection,
+      `SELECT count(*) AS n, count(read_no_reply_hours) AS rnr, count(*) FILTER (WHERE days_since_compare = as_of - DATE '2024-05-01') AS compare
+       FROM colour_features`,
+      "t",
+    );
+    expect(rows[0]).toEqual({n: 160, rnr: 0, compare: 160});
+  });
 });
 
 /**

@@ -1,5 +1,5 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {run, sqlString} from "../duckdb.js";
+import {queryNumber, run, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
 
 /** Scripts written without spaces between words: their words match anywhere in a message. */
@@ -89,6 +89,10 @@ export async function buildColourFeatures(connection: DuckDBConnection, asOf: st
      WHERE ${where} AND (d.last_deal IS NULL OR w.local_date > d.last_deal)
      GROUP BY ALL`;
 
+  // An export without link clicks at all (no web events, or none tracked) cannot say who stopped
+  // opening links: days_since_click stays null, so the no-click grey waits for data rather than
+  // turning every quiet customer grey.
+  const tracksClicks = (await queryNumber(connection, "SELECT count(*) FROM web_events WHERE kind = 'link_click'", label)) > 0;
   const steps = [
     `CREATE OR REPLACE TEMP TABLE c_orders AS
      WITH rates(currency, rate) AS (VALUES ${rates || "(NULL, NULL)"})
@@ -109,17 +113,19 @@ export async function buildColourFeatures(connection: DuckDBConnection, asOf: st
      WINDOW w AS (PARTITION BY customer_id ORDER BY local_date)`,
     `CREATE OR REPLACE TEMP TABLE c_paid_days AS
      SELECT DISTINCT customer_id, local_date FROM c_orders WHERE status = 'paid'`,
+    // Exactly one row per customer and day, as the ASOF joins below need: with a row per day and
+    // "has a comparing word", a day with both kinds of message matched either row, so the last
+    // message's time (and the read-no-reply hours) changed from one build to the next.
     `CREATE OR REPLACE TEMP TABLE c_in_days AS
-     SELECT customer_id, local_date, max(sent_at) AS last_sent_at,
+     SELECT customer_id, local_date, last_sent_at,
        max(local_date) FILTER (WHERE is_compare) OVER (PARTITION BY customer_id ORDER BY local_date) AS last_compare
-     FROM (SELECT customer_id, local_date, sent_at,
-             coalesce(regexp_matches(lower(text), ${pattern}), false) AS is_compare
-           FROM local_messages WHERE direction = 'in')
-     GROUP BY customer_id, local_date, is_compare`,
+     FROM (SELECT customer_id, local_date, max(sent_at) AS last_sent_at,
+             bool_or(coalesce(regexp_matches(lower(text), ${pattern}), false)) AS is_compare
+           FROM local_messages WHERE direction = 'in' GROUP BY customer_id, local_date)`,
     `CREATE OR REPLACE TEMP TABLE c_web_days AS
      SELECT customer_id, local_date,
-       max(local_date) FILTER (WHERE kind = 'link_click') OVER (PARTITION BY customer_id ORDER BY local_date) AS last_click
-     FROM (SELECT DISTINCT customer_id, local_date, kind FROM local_web)`,
+       max(local_date) FILTER (WHERE clicked) OVER (PARTITION BY customer_id ORDER BY local_date) AS last_click
+     FROM (SELECT customer_id, local_date, bool_or(kind = 'link_click') AS clicked FROM local_web GROUP BY ALL)`,
     // First contact: the earliest thing the customer did, or when the shop first saw them.
     `CREATE OR REPLACE TEMP TABLE c_first AS
      SELECT z.customer_id, z.zone, least(f.first_seen_date, o.d, i.d, w.d) AS first_contact
@@ -190,7 +196,8 @@ export async function buildColourFeatures(connection: DuckDBConnection, asOf: st
        b.as_of - b.first_contact AS days_since_first,
        -- Counted from the last link opened, or from becoming green (the last deal) or first contact
        -- when later: a customer who bought today has not gone a week without opening a link.
-       b.as_of - greatest(coalesce(w.last_click, b.first_contact), coalesce(d.last_deal, b.first_contact)) AS days_since_click,
+       ${tracksClicks ? "b.as_of - greatest(coalesce(w.last_click, b.first_contact), coalesce(d.last_deal, b.first_contact))" : "CAST(NULL AS BIGINT)"}
+         AS days_since_click,
        w.last_click IS NOT NULL AS ever_clicked
      FROM c_base b LEFT JOIN c_deal d USING (as_of, customer_id) LEFT JOIN c_msg m USING (as_of, customer_id)
      LEFT JOIN c_webagg w USING (as_of, customer_id) LEFT JOIN c_max_visit_s v USING (as_of, customer_id)

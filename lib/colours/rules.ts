@@ -90,9 +90,8 @@ function conditionSql(id: RuleId, t: number | undefined): string {
     case "firstContact":
       return `last_deal IS NULL AND days_since_first < ${t}`;
     case "noClick":
-      // An export without link clicks at all (no web events, or none tracked) cannot say who
-      // stopped opening links; the rule would turn every quiet customer grey, so it waits for data.
-      return `days_since_click >= ${t} AND (SELECT count(*) > 0 FROM web_events WHERE kind = 'link_click')`;
+      // Null when the export tracks no link clicks at all (see buildColourFeatures): no grey then.
+      return `days_since_click >= ${t}`;
     case "deal":
       return "last_deal IS NOT NULL";
     case "nurture":
@@ -171,15 +170,17 @@ function perRule(fn: (id: RuleId) => string, column = "rule"): string {
  * (null when the outcome is not known yet), annual_spend.
  *
  * @param overrides Thresholds to try instead of the settings' ones.
+ * @param features The colour_features rows to colour (a subquery over whole customers), by
+ *   default all; `latest` is always the newest as-of date of the whole table.
  */
-export function colourAssignmentsSql(settings: Settings, overrides: Thresholds = {}): string {
+export function colourAssignmentsSql(settings: Settings, overrides: Thresholds = {}, features = "colour_features"): string {
   const c = settings.colours;
   const reds = RED_RULES.map((r) => `'${r}'`).join(", ");
   return `
     WITH candidates AS (
       SELECT f.*, ${firstRuleSql(settings, overrides, false)} AS first_rule,
              ${firstRuleSql(settings, overrides, true)} AS calm_rule
-      FROM colour_features f),
+      FROM ${features} f),
     -- A red candidate's place in its run of consecutive red candidates: its seq less the seq of
     -- the customer's last non-red assessment before it (one sort, where row numbers per run took three).
     placed AS (
@@ -209,4 +210,16 @@ export function colourAssignmentsSql(settings: Settings, overrides: Thresholds =
            ELSE coalesce(next_buy_days > ${perRule((id) => String(ruleJudgement(settings, id).horizonDays))}, true) END AS "right",
       annual_spend
     FROM decided, (SELECT max(as_of) AS latest FROM colour_features) l`;
+}
+
+/**
+ * SQL for the customers whose colour can differ under `overrides`: those with an assessment where
+ * the first rule that holds, or the first non-red one (what fatigue falls back to), differs from
+ * the current settings'. Everyone else keeps every colour of their history, fatigue included,
+ * since fatigue looks at one customer's own assessments only.
+ */
+export function changedCustomersSql(settings: Settings, overrides: Thresholds): string {
+  const differs = (skipRed: boolean) =>
+    `(${firstRuleSql(settings, overrides, skipRed)}) IS DISTINCT FROM (${firstRuleSql(settings, {}, skipRed)})`;
+  return `SELECT DISTINCT customer_id FROM colour_features WHERE ${differs(false)} OR ${differs(true)}`;
 }
