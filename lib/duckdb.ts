@@ -54,10 +54,12 @@ export async function run(
   } catch (error) {
     throw queryError(label, sql, error);
   }
-  if (PROFILE) {
-    const what = sql.replace(/\s+/g, " ").trim().slice(0, 70);
-    process.stderr.write(`[profile] ${((performance.now() - started) / 1000).toFixed(2)} s  ${label}: ${what}\n`);
-  }
+  if (PROFILE) profiled(label, sql, started);
+}
+
+function profiled(label: string, sql: string, started: number): void {
+  const what = sql.replace(/\s+/g, " ").trim().slice(0, 70);
+  process.stderr.write(`[profile] ${((performance.now() - started) / 1000).toFixed(2)} s  ${label}: ${what}\n`);
 }
 
 /** TAGBOOK_PROFILE=1 prints every statement's wall time to stderr, to find where a build spends it. */
@@ -75,11 +77,13 @@ export async function queryRows<T = Row>(
   params?: Record<string, unknown>,
 ): Promise<T[]> {
   let reader;
+  const started = PROFILE ? performance.now() : 0;
   try {
     reader = await connection.runAndReadAll(sql, params as never);
   } catch (error) {
     throw queryError(label, sql, error);
   }
+  if (PROFILE) profiled(label, sql, started);
   const names = reader.columnNames();
   const dateColumns = new Set(
     reader

@@ -3,6 +3,7 @@ import {queryRows, run} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
 import {
   COLOUR_RULES,
+  changedCustomersSql,
   colourAssignmentsSql,
   isRuleEnabled,
   ruleJudgement,
@@ -170,52 +171,106 @@ export interface Recommendation {
   grid: GridPoint[];
 }
 
+/** Per period and outcome group, how many assignments there are and how many are right. */
+interface PeriodTotals {
+  n: number;
+  right: number;
+  nBuy: number;
+  rightBuy: number;
+  nOther: number;
+  rightOther: number;
+}
+type Baseline = Map<string, PeriodTotals>;
+
+/** The period of an as-of date: the earlier half it is chosen on, the later half, or today. */
+function periodSql(choose: string[], validate: string[]): string {
+  return `CASE WHEN as_of IN (${datesSql(choose)}) THEN 'choose'
+    WHEN as_of IN (${datesSql(validate)}) THEN 'validate' ELSE 'today' END`;
+}
+
 /**
- * The assignments under the current thresholds, as temp table colour_current: made once before a
- * grid is tried, rather than again beside each of its dozens of candidate thresholds.
+ * The assignments under the current thresholds, as temp table colour_current, and their totals
+ * per period: made once before a grid is tried. Each candidate threshold then only recolours the
+ * customers it can change (see changedCustomersSql) and adds its differences to these totals.
  */
-async function createCurrentAssignments(connection: DuckDBConnection, settings: Settings): Promise<void> {
-  await run(connection, `CREATE OR REPLACE TEMP TABLE colour_current AS ${colourAssignmentsSql(settings)}`, "current colours");
+async function createCurrentAssignments(
+  connection: DuckDBConnection,
+  settings: Settings,
+  choose: string[],
+  validate: string[],
+  latest: string,
+): Promise<Baseline> {
+  // Only what the grids compare, on the judged dates and today: no reasons, no other dates.
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE colour_current AS
+     SELECT as_of, customer_id, tag, "right", next_buy_days FROM (${colourAssignmentsSql(settings)})
+     WHERE as_of IN (${datesSql([...choose, ...validate])}) OR as_of = DATE '${latest}'`,
+    "current colours",
+  );
+  const h = settings.colours.horizonDays;
+  const rows = await queryRows<{period: string} & PeriodTotals>(
+    connection,
+    `SELECT ${periodSql(choose, validate)} AS period, count(*) AS n, count(*) FILTER (WHERE "right") AS "right",
+       count(*) FILTER (WHERE next_buy_days <= ${h}) AS nBuy,
+       count(*) FILTER (WHERE next_buy_days <= ${h} AND "right") AS rightBuy,
+       count(*) FILTER (WHERE coalesce(next_buy_days > ${h}, true)) AS nOther,
+       count(*) FILTER (WHERE coalesce(next_buy_days > ${h}, true) AND "right") AS rightOther
+     FROM colour_current GROUP BY period`,
+    "current colours",
+  );
+  return new Map(rows.map(({period, ...totals}) => [period, totals]));
 }
 
 /** Accuracy and changes of one set of thresholds against colour_current, per period. */
 async function tryThresholds(
   connection: DuckDBConnection,
   settings: Settings,
+  baseline: Baseline,
   overrides: Thresholds,
   choose: string[],
   validate: string[],
   latest: string,
 ): Promise<Omit<GridPoint, "threshold"> & {choose_current: number | null; validate_current: number | null}> {
-  // Plain accuracy (the default) prefers a new threshold exactly when the recoloured customers'
-  // outcomes fit the new colour better. Balanced accuracy (settings.colours.accuracy.metric
-  // "balanced") is the mean of the share right among buyers (within the default horizon) and
-  // among the others.
-  const balanced = (side: string) =>
-    settings.colours.accuracy.metric === "accuracy"
-      ? `avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END)`
-      : `(avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END) FILTER (WHERE cur.next_buy_days <= ${settings.colours.horizonDays})
-      + avg(CASE WHEN ${side}."right" THEN 1 ELSE 0 END) FILTER (WHERE coalesce(cur.next_buy_days > ${settings.colours.horizonDays}, true))) / 2`;
-  const rows = await queryRows<{period: string; acc: number | null; cur: number | null; changed: number; fixed: number; broken: number}>(
+  const h = settings.colours.horizonDays;
+  // Only the customers the thresholds can recolour are coloured again; for everyone else the
+  // candidate's assignments equal the current ones, so they add nothing to the differences.
+  const changed = `(SELECT * FROM colour_features WHERE customer_id IN (${changedCustomersSql(settings, overrides)}))`;
+  const gain = (filter: string) =>
+    `count(*) FILTER (WHERE ${filter} AND cand."right") - count(*) FILTER (WHERE ${filter} AND cur."right")`;
+  const rows = await queryRows<{period: string; gain: number; gainBuy: number; gainOther: number; changed: number; fixed: number; broken: number}>(
     connection,
-    `WITH cur AS (SELECT * FROM colour_current), cand AS (${colourAssignmentsSql(settings, overrides)})
-     SELECT CASE WHEN as_of IN (${datesSql(choose)}) THEN 'choose'
-                 WHEN as_of IN (${datesSql(validate)}) THEN 'validate' ELSE 'today' END AS period,
-       ${balanced("cand")} AS acc, ${balanced("cur")} AS cur,
+    `WITH cand AS (${colourAssignmentsSql(settings, overrides, changed)})
+     SELECT ${periodSql(choose, validate)} AS period,
+       ${gain("true")} AS gain,
+       ${gain(`cur.next_buy_days <= ${h}`)} AS gainBuy,
+       ${gain(`coalesce(cur.next_buy_days > ${h}, true)`)} AS gainOther,
        count(*) FILTER (WHERE cand.tag <> cur.tag) AS changed,
        count(*) FILTER (WHERE cand."right" AND NOT cur."right") AS fixed,
        count(*) FILTER (WHERE cur."right" AND NOT cand."right") AS broken
-     FROM cur JOIN cand USING (as_of, customer_id)
+     FROM colour_current cur JOIN cand USING (as_of, customer_id)
      WHERE as_of IN (${datesSql([...choose, ...validate])}) OR as_of = DATE '${latest}'
      GROUP BY period`,
     "threshold grid",
   );
   const get = (p: string) => rows.find((r) => r.period === p);
+  // Plain accuracy (the default) prefers a new threshold exactly when the recoloured customers'
+  // outcomes fit the new colour better. Balanced accuracy (settings.colours.accuracy.metric
+  // "balanced") is the mean of the share right among buyers (within the default horizon) and
+  // among the others.
+  const accuracy = (p: string, withGain: boolean): number | null => {
+    const t = baseline.get(p);
+    if (!t) return null;
+    const g = withGain ? get(p) : undefined;
+    if (settings.colours.accuracy.metric === "accuracy") return t.n ? (t.right + (g?.gain ?? 0)) / t.n : null;
+    if (!t.nBuy || !t.nOther) return null;
+    return ((t.rightBuy + (g?.gainBuy ?? 0)) / t.nBuy + (t.rightOther + (g?.gainOther ?? 0)) / t.nOther) / 2;
+  };
   return {
-    choose_accuracy: get("choose")?.acc ?? null,
-    validate_accuracy: get("validate")?.acc ?? null,
-    choose_current: get("choose")?.cur ?? null,
-    validate_current: get("validate")?.cur ?? null,
+    choose_accuracy: accuracy("choose", true),
+    validate_accuracy: accuracy("validate", true),
+    choose_current: accuracy("choose", false),
+    validate_current: accuracy("validate", false),
     choose_changed: get("choose")?.changed ?? 0,
     validate_changed: get("validate")?.changed ?? 0,
     recolour_today: get("today")?.changed ?? 0,
@@ -247,7 +302,7 @@ export function significantGain(fixed: number, broken: number): boolean {
 export async function recommendThresholds(connection: DuckDBConnection, settings: Settings): Promise<Recommendation[]> {
   const {latest, horizon, choose, validate} = await judgedPeriods(connection, settings);
   const minEvidence = settings.colours.accuracy.minEvidence;
-  let baseline = false;
+  let baseline: Baseline | undefined;
   const out: Recommendation[] = [];
   for (const rule of COLOUR_RULES.filter((r) => r.key)) {
     const current = ruleThreshold(settings, rule.id);
@@ -262,16 +317,13 @@ export async function recommendThresholds(connection: DuckDBConnection, settings
         `${latest ?? "the newest drop"} (one to choose on, one to validate on); there are ${choose.length + validate.length}.`});
       continue;
     }
-    if (!baseline) {
-      await createCurrentAssignments(connection, settings);
-      baseline = true;
-    }
+    baseline ??= await createCurrentAssignments(connection, settings, choose, validate, latest);
     const values = [...new Set([...(settings.colours.rules[rule.id as Exclude<RuleId, "deal" | "nurture">].grid), current!])]
       .sort((x, y) => x - y);
     const grid: GridPoint[] = [];
     let currentAcc: {choose: number | null; validate: number | null} = {choose: null, validate: null};
     for (const threshold of values) {
-      const point = await tryThresholds(connection, settings, {[rule.id]: threshold}, choose, validate, latest);
+      const point = await tryThresholds(connection, settings, baseline, {[rule.id]: threshold}, choose, validate, latest);
       if (threshold === current) currentAcc = {choose: point.choose_current, validate: point.validate_current};
       grid.push({threshold, choose_accuracy: point.choose_accuracy, validate_accuracy: point.validate_accuracy,
         choose_changed: point.choose_changed, validate_changed: point.validate_changed, recolour_today: point.recolour_today,
@@ -322,8 +374,8 @@ export async function accuracyBeforeAfter(
   if (!latest || validate.length === 0) return {before: null, after: null, period: null};
   const overrides: Thresholds = {};
   for (const r of recommendations) if (r.recommended !== null) overrides[r.rule] = r.recommended;
-  await createCurrentAssignments(connection, settings);
-  const point = await tryThresholds(connection, settings, overrides, choose, validate, latest);
+  const baseline = await createCurrentAssignments(connection, settings, choose, validate, latest);
+  const point = await tryThresholds(connection, settings, baseline, overrides, choose, validate, latest);
   return {before: point.validate_current, after: point.validate_accuracy, period: `${validate[0]}…${validate.at(-1)}`};
 }
 
