@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from "vitest";
 import {accuracyBeforeAfter, judgedPeriods, recommendThresholds, ruleAccuracy, significantGain} from "../lib/colours/accuracy.js";
-import {compareWordsPattern} from "../lib/colours/features.js";
+import {compareWordsPattern, inactiveMonthsSql} from "../lib/colours/features.js";
 import {produceColourTags} from "../lib/colours/history.js";
 import {COLOUR_HISTORY_SCHEMA} from "../lib/colours/history.js";
 import {colourAlerts, colourCounts, colourTransitions, ruleCounts, todaysRedList} from "../lib/colours/lists.js";
@@ -155,6 +155,20 @@ describe("colour state machine on hand-made event sequences", () => {
       "03-29 yellow", "03-30 yellow", "03-31 yellow", "04-01 yellow", "04-02 yellow", "04-03 yellow", "04-04 yellow",
       "04-05 light green",
     ]);
+  });
+
+  it("counts whole months of silence exactly as date less months does, month ends and leap days included", async () => {
+    db = await openDatabase(":memory:");
+    // Every ordered pair of the 483 days from Christmas 2023 to Easter 2025 (leap February, 30- and 31-day months).
+    const rows = await queryRows<{pairs: number; wrong: number}>(
+      db.connection,
+      `WITH d AS (SELECT CAST(x AS DATE) AS day FROM range(DATE '2023-12-25', DATE '2025-04-21', INTERVAL 1 DAY) t(x)),
+       p AS (SELECT a.day AS last, b.day AS as_of, ${inactiveMonthsSql("a.day", "b.day")} AS m FROM d a, d b WHERE a.day <= b.day)
+       SELECT count(*) AS pairs, count(*) FILTER (WHERE (p.last <= CAST(p.as_of - INTERVAL (t) MONTH AS DATE)) <> (p.m >= t)) AS wrong
+       FROM p, range(0, 18) r(t)`,
+      "t",
+    );
+    expect(rows[0]).toEqual({pairs: (483 * 484 / 2) * 18, wrong: 0});
   });
 
   it("reads comparing words in every configured language, at word starts only", () => {

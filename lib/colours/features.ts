@@ -26,6 +26,18 @@ export function compareWordsPattern(words: Record<string, string[]>): string {
 }
 
 /**
+ * SQL for the most whole calendar months from date `from` to date `to` (`to` on or after
+ * `from`): the largest m with from <= to - m months, where DuckDB clamps the day (31 March less a
+ * month is 28 or 29 February). So "no interaction for t months" is inactive_months >= t, an
+ * integer comparison, where month arithmetic on every row of every threshold tried cost more than
+ * the rest of a colouring. date_diff counts month boundaries crossed, which is m or m + 1.
+ */
+export function inactiveMonthsSql(from: string, to: string): string {
+  const boundaries = `CAST(date_diff('month', ${from}, ${to}) AS INTEGER)`;
+  return `CASE WHEN ${from} <= ${to} - to_months(${boundaries}) THEN ${boundaries} ELSE ${boundaries} - 1 END`;
+}
+
+/**
  * The as-of dates colours are computed for: every `stepDays` back from `asOf` over `historyDays`
  * (never before the first event), plus every drop's as-of date in that range, so transitions
  * between drops can be read from the same history.
@@ -187,6 +199,7 @@ export async function buildColourFeatures(connection: DuckDBConnection, asOf: st
     // seq numbers each customer's as-of dates (1, 2, …): the red-fatigue runs are counted on it, so
     // that colouring the history for each threshold of a grid sorts the rows once, not three times.
     `CREATE OR REPLACE TABLE colour_features AS
+     SELECT *, ${inactiveMonthsSql("last_interaction", "as_of")} AS inactive_months FROM (
      SELECT b.as_of, b.customer_id, row_number() OVER (PARTITION BY b.customer_id ORDER BY b.as_of) AS seq, b.first_contact,
        coalesce(greatest(d.last_order, m.last_in, w.last_web), b.first_contact) AS last_interaction,
        d.last_deal, d.next_buy - b.as_of AS next_buy_days,
@@ -201,7 +214,7 @@ export async function buildColourFeatures(connection: DuckDBConnection, asOf: st
        w.last_click IS NOT NULL AS ever_clicked
      FROM c_base b LEFT JOIN c_deal d USING (as_of, customer_id) LEFT JOIN c_msg m USING (as_of, customer_id)
      LEFT JOIN c_webagg w USING (as_of, customer_id) LEFT JOIN c_max_visit_s v USING (as_of, customer_id)
-     LEFT JOIN c_quote_opens q USING (as_of, customer_id) LEFT JOIN c_rnr r USING (as_of, customer_id)`,
+     LEFT JOIN c_quote_opens q USING (as_of, customer_id) LEFT JOIN c_rnr r USING (as_of, customer_id))`,
   ];
   for (const sql of steps) await run(connection, sql, label);
   const scratch = ["c_orders", "c_order_days", "c_paid_days", "c_in_days", "c_web_days", "c_first", "c_day_end", "c_base",

@@ -78,7 +78,7 @@ export function ruleLabel(id: RuleId, threshold?: number): string {
 function conditionSql(id: RuleId, t: number | undefined): string {
   switch (id) {
     case "inactive":
-      return `last_interaction <= as_of - INTERVAL ${t} MONTH`;
+      return `inactive_months >= ${t}`;
     case "compare":
       return `days_since_compare < ${t}`;
     case "longVisit":
