@@ -1,9 +1,10 @@
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
+import fc from "fast-check";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {closeDatabase, openDatabase, queryRows, type Database} from "../lib/duckdb.js";
-import {dropAdapter, ingest} from "../lib/ingest.js";
+import {cleanTextSql, dropAdapter, ingest} from "../lib/ingest.js";
 import {parseSettings} from "../lib/settings/index.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "tagbook-ingest-"));
@@ -57,6 +58,22 @@ describe("ingest(drop folder)", () => {
     ]);
     expect(rows[0]!.reason).toMatch(/duplicate order_id/);
     expect(rows[2]!.reason).toMatch(/decimal separator "\."/);
+  });
+
+  it("trims and unguards ids and codes, but keeps message text exactly as written", async () => {
+    const {db: chat} = await ingestFiles({
+      "messages.csv": [
+        "message_id,customer_id,direction,sent_at,text,campaign_id",
+        "m1, c1 ,in,2024-01-06T09:00:00Z,\" see you soon \",'=spring",
+        "m2,\u00a0c2,out,2024-01-06T10:00:00Z,'=1+1,",
+      ].join("\n"),
+    });
+    const rows = await queryRows(chat.connection, "SELECT message_id, customer_id, text, campaign_id FROM messages ORDER BY message_id", "t");
+    expect(rows).toEqual([
+      {message_id: "m1", customer_id: "c1", text: " see you soon ", campaign_id: "=spring"},
+      {message_id: "m2", customer_id: "c2", text: "'=1+1", campaign_id: null},
+    ]);
+    closeDatabase(chat);
   });
 
   it("reads JSON Lines as text, whatever JSON type each value has", async () => {
@@ -164,5 +181,30 @@ describe("ingest(drop folder) with malformed CSV lines", () => {
     expect(rejects[0]!.reason).toMatch(/^malformed CSV line: expected number of columns: 5 found: 4/);
     expect(report.files).toEqual([{file: "orders.csv", table: "orders", rows: 4}]);
     closeDatabase(db);
+  });
+});
+
+describe("text cells: the fast path gives what trimming and unguarding every value gives", () => {
+  it("agrees with the plain form on any mix of spaces, Unicode spaces, apostrophes and formula marks", async () => {
+    const db = await openDatabase(":memory:");
+    try {
+      const pieces = [" ", "\u00a0", "\u2003", "\t", "\r", "\n", "'", "=", "+", "-", "@", "a", "Z", "9", "é", "中", "😀", ""];
+      const cell = fc.oneof(fc.constant(null), fc.array(fc.constantFrom(...pieces), {maxLength: 6}).map((p) => p.join("")), fc.string());
+      await fc.assert(
+        fc.asyncProperty(fc.array(cell, {minLength: 1, maxLength: 40}), async (cells) => {
+          const values = cells.map((c) => (c === null ? "NULL" : `'${c.replaceAll("'", "''")}'`)).join("), (");
+          const rows = await queryRows<{fast: string | null; plain: string | null}>(
+            db.connection,
+            `SELECT ${cleanTextSql("v")} AS fast, regexp_replace(nullif(trim("v"), ''), '^''([=+@\\t\\r-])', '\\1') AS plain
+             FROM (VALUES (${values})) t(v)`,
+            "text cells",
+          );
+          for (const r of rows) expect(r.fast).toBe(r.plain);
+        }),
+        {numRuns: 300},
+      );
+    } finally {
+      closeDatabase(db);
+    }
   });
 });
