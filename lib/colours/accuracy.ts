@@ -87,7 +87,15 @@ export async function ruleAccuracy(connection: DuckDBConnection, settings: Setti
   const {latest, choose, validate} = await judgedPeriods(connection, settings);
   const dates = [...choose, ...validate];
   const a = settings.colours.accuracy;
-  const judged = `SELECT * FROM (${colourAssignmentsSql(settings)}) WHERE as_of IN (${datesSql(dates)})`;
+  // Coloured once for the three questions below (each used to colour the whole history again).
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE colour_judged AS
+     SELECT as_of, customer_id, rule, colour, tag, held_back, expect, horizon_days, next_buy_days, "right"
+     FROM (${colourAssignmentsSql(settings)}) WHERE as_of IN (${datesSql(dates)})`,
+    "rule accuracy",
+  );
+  const judged = "SELECT * FROM colour_judged";
   const rules = await queryRows<Omit<RuleAccuracy, "condition" | "colour" | "false_red">>(
     connection,
     `WITH j AS (${judged}),
