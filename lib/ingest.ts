@@ -122,49 +122,43 @@ async function stageFile(
   const select = contractColumns(table)
     .filter((c) => present.has(c))
     .map((c) => `CAST("${present.get(c)!.replaceAll('"', '""')}" AS VARCHAR) AS "${c}"`);
-  await run(
-    connection,
-    `CREATE OR REPLACE TEMP TABLE staged_file AS
-     SELECT ${select.join(", ")}, row_number() OVER () AS _row FROM ${source}`,
-    `drop: ${file}`,
-  );
-
-  // Line numbers: a CSV's header is line 1, and the lines DuckDB set aside are skipped when
-  // numbering the rows it read (a quoted field spanning lines still counts as one line).
-  // Parquet and JSON Lines rows are numbered from 1.
-  let lineOf = `s._row + ${isCsv ? 1 : 0}`;
-  if (errorsTable) {
-    await run(
-      connection,
-      `INSERT INTO raw_rejects
-       SELECT ${sqlString(file)}, line, coalesce(column_name, ''), csv_line,
-              'malformed CSV line: ' || lower(error_message), to_json({'csv_line': csv_line})
-       FROM ${errorsTable}`,
-      `drop: ${file}`,
-    );
-    lineOf = `m.l`;
-    await run(
-      connection,
-      `CREATE OR REPLACE TEMP TABLE line_map AS
-       SELECT l, row_number() OVER (ORDER BY l) AS n
-       FROM range(2, 2 + (SELECT count(*) FROM staged_file) + (SELECT count(*) FROM ${errorsTable})) t(l)
-       WHERE l NOT IN (SELECT line FROM ${errorsTable})`,
-      `drop: ${file}`,
-    );
-  }
-  const columns = contractColumns(table).filter((c) => present.has(c)).map((c) => `s."${c}"`);
+  // Rows go straight into the raw table, numbered as read: a CSV's header is line 1, Parquet and
+  // JSON Lines rows are numbered from 1. (A staged copy of every file first was one more full copy
+  // of the drop, needed only to renumber the rare file with malformed lines, done below.)
+  const name = sqlString(file);
   await run(
     connection,
     `INSERT INTO raw_${table} BY NAME
-     SELECT ${columns.join(", ")}, ${sqlString(file)} AS _file, ${lineOf} AS _line
-     FROM staged_file s ${errorsTable ? "JOIN line_map m ON m.n = s._row" : ""}`,
+     SELECT ${select.join(", ")}, ${name} AS _file, row_number() OVER () + ${isCsv ? 1 : 0} AS _line FROM ${source}`,
     `drop: ${file}`,
   );
-  const malformed = errorsTable
-    ? await queryNumber(connection, `SELECT count(*) FROM ${errorsTable}`, `drop: ${file}`)
-    : 0;
-  const rows = await queryNumber(connection, "SELECT count(*) FROM staged_file", `drop: ${file}`);
-  await run(connection, "DROP TABLE staged_file", `drop: ${file}`);
+  const rows = await queryNumber(connection, `SELECT count(*) FROM raw_${table} WHERE _file = ${name}`, `drop: ${file}`);
+  if (!errorsTable) return rows;
+  const malformed = await queryNumber(connection, `SELECT count(*) FROM ${errorsTable}`, `drop: ${file}`);
+  if (malformed === 0) return rows;
+  await run(
+    connection,
+    `INSERT INTO raw_rejects
+     SELECT ${name}, line, coalesce(column_name, ''), csv_line,
+            'malformed CSV line: ' || lower(error_message), to_json({'csv_line': csv_line})
+     FROM ${errorsTable}`,
+    `drop: ${file}`,
+  );
+  // The lines DuckDB set aside are skipped when numbering the rows it read (a quoted field
+  // spanning lines still counts as one line): the n-th row read is the n-th line not set aside.
+  await run(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE line_map AS
+     SELECT l, row_number() OVER (ORDER BY l) AS n
+     FROM range(2, 2 + ${rows} + ${malformed}) t(l)
+     WHERE l NOT IN (SELECT line FROM ${errorsTable})`,
+    `drop: ${file}`,
+  );
+  await run(
+    connection,
+    `UPDATE raw_${table} r SET _line = m.l FROM line_map m WHERE r._file = ${name} AND r._line - 1 = m.n`,
+    `drop: ${file}`,
+  );
   return malformed + rows;
 }
 
