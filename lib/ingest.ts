@@ -184,7 +184,7 @@ export function cleanTextSql(column: string): string {
  * A column's cleaned text (cleanTextSql) in the checks and typed columns below: loadStaged cleans
  * each column once, beneath them, since one cell is read by several checks and casts.
  */
-function text(column: string): string {
+function cleaned(column: string): string {
   return `"${column}"`;
 }
 
@@ -207,7 +207,7 @@ function dateFormats(order: Settings["ingest"]["dateOrder"]): string[] {
  * Anything else is NULL, and the caller rejects the row naming the value.
  */
 export function timestampSql(column: string, settings: Settings): string {
-  const v = text(column);
+  const v = cleaned(column);
   const formats = dateFormats(settings.ingest.dateOrder).map(sqlString).join(", ");
   const zone = sqlString(settings.ingest.timeZone);
   // The first arm is the shape nearly every export uses (ISO 8601 in UTC); LIKE is several times
@@ -226,7 +226,7 @@ export function timestampSql(column: string, settings: Settings): string {
 
 /** SQL that reads a money text with the configured decimal separator, exactly (DECIMAL). */
 export function moneySql(column: string, settings: Settings): string {
-  const v = `replace(replace(${text(column)}, ' ', ''), '\u00a0', '')`;
+  const v = `replace(replace(${cleaned(column)}, ' ', ''), '\u00a0', '')`;
   const normalised =
     settings.ingest.decimalSeparator === ","
       ? `CASE WHEN regexp_full_match(${v}, '-?\\d{1,3}(\\.\\d{3})*(,\\d+)?|-?\\d+(,\\d+)?')
@@ -265,10 +265,10 @@ function moneyReason(settings: Settings): string {
 /** The typed columns and checks of each table: the one place where drop rules live. */
 function tableRules(table: DropTable, settings: Settings): {typed: string[]; checks: Check[]; key: string[]} {
   const ts = (c: string) => timestampSql(c, settings);
-  const missing = (c: string): Check => ({column: c, failed: `${text(c)} IS NULL`, reason: `missing ${c}`});
+  const missing = (c: string): Check => ({column: c, failed: `${cleaned(c)} IS NULL`, reason: `missing ${c}`});
   const badTs = (c: string, required: boolean): Check => ({
     column: c,
-    failed: required ? `(${ts(c)}) IS NULL` : `${text(c)} IS NOT NULL AND (${ts(c)}) IS NULL`,
+    failed: required ? `(${ts(c)}) IS NULL` : `${cleaned(c)} IS NOT NULL AND (${ts(c)}) IS NULL`,
     reason: timestampReason(settings),
   });
   switch (table) {
@@ -276,26 +276,26 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
       return {
         key: ["customer_id"],
         typed: [
-          `${text("customer_id")} AS customer_id`,
-          `${text("phone")} AS phone`,
-          `nullif(regexp_replace(regexp_replace(${text("phone")}, '[^0-9]', '', 'g'), '^00', ''), '') AS wa_id`,
-          `${text("name")} AS name`,
-          `upper(${text("country")}) AS country`,
-          `${text("time_zone")} AS time_zone`,
-          `lower(${text("language")}) AS language`,
-          `lower(${text("source")}) AS source`,
+          `${cleaned("customer_id")} AS customer_id`,
+          `${cleaned("phone")} AS phone`,
+          `nullif(regexp_replace(regexp_replace(${cleaned("phone")}, '[^0-9]', '', 'g'), '^00', ''), '') AS wa_id`,
+          `${cleaned("name")} AS name`,
+          `upper(${cleaned("country")}) AS country`,
+          `${cleaned("time_zone")} AS time_zone`,
+          `lower(${cleaned("language")}) AS language`,
+          `lower(${cleaned("source")}) AS source`,
           `${ts("first_seen_at")} AS first_seen_at`,
           `${optInSql("marketing")} AS opted_in_marketing`,
           `${optInSql("utility")} AS opted_in_utility`,
-          `${text("region")} AS region`,
-          `${text("postcode")} AS postcode`,
+          `${cleaned("region")} AS region`,
+          `${cleaned("postcode")} AS postcode`,
         ],
         checks: [
           missing("customer_id"),
           badTs("first_seen_at", false),
           {
             column: "opted_in",
-            failed: `${text("opted_in")} IS NOT NULL AND NOT regexp_full_match(lower(${text("opted_in")}), '${OPT_IN_PATTERN}')`,
+            failed: `${cleaned("opted_in")} IS NOT NULL AND NOT regexp_full_match(lower(${cleaned("opted_in")}), '${OPT_IN_PATTERN}')`,
             reason: "opted_in must be yes/no/true/false/1/0, or a list of marketing and utility",
           },
         ],
@@ -304,11 +304,11 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
       return {
         key: ["order_id"],
         typed: [
-          `${text("order_id")} AS order_id`,
-          `${text("customer_id")} AS customer_id`,
+          `${cleaned("order_id")} AS order_id`,
+          `${cleaned("customer_id")} AS customer_id`,
           `${ts("ordered_at")} AS ordered_at`,
           `${moneySql("amount", settings)} AS amount`,
-          `upper(${text("currency")}) AS currency`,
+          `upper(${cleaned("currency")}) AS currency`,
           `${statusSql()} AS status`,
         ],
         checks: [
@@ -323,7 +323,7 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
           },
           {
             column: "currency",
-            failed: `NOT regexp_full_match(coalesce(upper(${text("currency")}), ''), '[A-Z]{3}')`,
+            failed: `NOT regexp_full_match(coalesce(upper(${cleaned("currency")}), ''), '[A-Z]{3}')`,
             reason: "currency must be a three-letter ISO 4217 code",
           },
           {
@@ -337,11 +337,11 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
       return {
         key: ["order_id", "sku"],
         typed: [
-          `${text("order_id")} AS order_id`,
-          `${text("sku")} AS sku`,
-          `${text("product")} AS product`,
-          `lower(${text("category")}) AS category`,
-          `coalesce(try_cast(${text("quantity")} AS DOUBLE), 1) AS quantity`,
+          `${cleaned("order_id")} AS order_id`,
+          `${cleaned("sku")} AS sku`,
+          `${cleaned("product")} AS product`,
+          `lower(${cleaned("category")}) AS category`,
+          `coalesce(try_cast(${cleaned("quantity")} AS DOUBLE), 1) AS quantity`,
           `${moneySql("unit_price", settings)} AS unit_price`,
         ],
         checks: [
@@ -349,12 +349,12 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
           missing("sku"),
           {
             column: "quantity",
-            failed: `${text("quantity")} IS NOT NULL AND try_cast(${text("quantity")} AS DOUBLE) IS NULL`,
+            failed: `${cleaned("quantity")} IS NOT NULL AND try_cast(${cleaned("quantity")} AS DOUBLE) IS NULL`,
             reason: "quantity is not a number",
           },
           {
             column: "unit_price",
-            failed: `${text("unit_price")} IS NOT NULL AND (${moneySql("unit_price", settings)}) IS NULL`,
+            failed: `${cleaned("unit_price")} IS NOT NULL AND (${moneySql("unit_price", settings)}) IS NULL`,
             reason: moneyReason(settings),
           },
         ],
@@ -363,8 +363,8 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
       return {
         key: ["message_id"],
         typed: [
-          `${text("message_id")} AS message_id`,
-          `${text("customer_id")} AS customer_id`,
+          `${cleaned("message_id")} AS message_id`,
+          `${cleaned("customer_id")} AS customer_id`,
           `${directionSql()} AS direction`,
           `${ts("sent_at")} AS sent_at`,
           `${ts("delivered_at")} AS delivered_at`,
@@ -372,9 +372,9 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
           `${ts("failed_at")} AS failed_at`,
           // Message text is kept as written: spaces and a leading apostrophe are part of it.
           `"_raw_text" AS text`,
-          `${text("campaign_id")} AS campaign_id`,
-          `lower(${text("category")}) AS category`,
-          `${text("error_code")} AS error_code`,
+          `${cleaned("campaign_id")} AS campaign_id`,
+          `lower(${cleaned("category")}) AS category`,
+          `${cleaned("error_code")} AS error_code`,
         ],
         checks: [
           missing("message_id"),
@@ -390,24 +390,24 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
       return {
         key: ["customer_id", "at", "kind", "sku"],
         typed: [
-          `${text("customer_id")} AS customer_id`,
+          `${cleaned("customer_id")} AS customer_id`,
           `${ts("at")} AS "at"`,
-          `lower(${text("kind")}) AS kind`,
-          `${text("sku")} AS sku`,
+          `lower(${cleaned("kind")}) AS kind`,
+          `${cleaned("sku")} AS sku`,
           `${moneySql("price", settings)} AS price`,
-          `try_cast(${text("duration_s")} AS DOUBLE) AS duration_s`,
+          `try_cast(${cleaned("duration_s")} AS DOUBLE) AS duration_s`,
         ],
         checks: [
           missing("customer_id"),
           badTs("at", true),
           {
             column: "kind",
-            failed: `coalesce(lower(${text("kind")}), '') NOT IN ('page_view', 'quote_open', 'link_click', 'visit')`,
+            failed: `coalesce(lower(${cleaned("kind")}), '') NOT IN ('page_view', 'quote_open', 'link_click', 'visit')`,
             reason: "kind must be page_view, quote_open, link_click or visit",
           },
           {
             column: "duration_s",
-            failed: `${text("duration_s")} IS NOT NULL AND try_cast(${text("duration_s")} AS DOUBLE) IS NULL`,
+            failed: `${cleaned("duration_s")} IS NOT NULL AND try_cast(${cleaned("duration_s")} AS DOUBLE) IS NULL`,
             reason: "duration_s is not a number",
           },
         ],
@@ -418,7 +418,7 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
 const OPT_IN_PATTERN = "yes|no|y|n|true|false|1|0|none|((marketing|utility)([;,| ]+(marketing|utility))*)";
 
 function optInSql(category: "marketing" | "utility"): string {
-  const v = `lower(${text("opted_in")})`;
+  const v = `lower(${cleaned("opted_in")})`;
   return `CASE
     WHEN ${v} IS NULL THEN NULL
     WHEN ${v} IN ('yes', 'y', 'true', '1') THEN true
@@ -428,7 +428,7 @@ function optInSql(category: "marketing" | "utility"): string {
 }
 
 function statusSql(): string {
-  const v = `coalesce(lower(${text("status")}), 'paid')`;
+  const v = `coalesce(lower(${cleaned("status")}), 'paid')`;
   return `CASE
     WHEN ${v} IN ('paid', 'complete', 'completed', 'delivered', 'shipped', 'fulfilled', 'invoiced',
                   'approved', 'processing', 'sale') THEN 'paid'
@@ -438,7 +438,7 @@ function statusSql(): string {
 }
 
 function directionSql(): string {
-  const v = `lower(${text("direction")})`;
+  const v = `lower(${cleaned("direction")})`;
   return `CASE
     WHEN ${v} IN ('in', 'inbound', 'incoming', 'received', 'customer') THEN 'in'
     WHEN ${v} IN ('out', 'outbound', 'outgoing', 'sent', 'business', 'shop') THEN 'out'

@@ -88,10 +88,10 @@ async function tagDrop(connection: DuckDBConnection, asOf: string, settings: Set
 /**
  * The version of what tagging derives (tables and their columns). Raise it when a change makes
  * tables of an existing warehouse unusable by the new code (colour_features gained `seq`; version 3:
- * days_since_click is null when the export tracks no link clicks), so the
+ * days_since_click is null when the export tracks no link clicks; 4: colour_features.inactive_months), so the
  * next command re-tags every drop instead of reading them.
  */
-const DERIVED_VERSION = 3;
+const DERIVED_VERSION = 4;
 
 /** A fingerprint of the settings in force (parsed settings list their keys in schema order) and of DERIVED_VERSION. */
 export function settingsHash(settings: Settings): string {

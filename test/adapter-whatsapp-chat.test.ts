@@ -85,7 +85,7 @@ describe("whatsapp-chat adapter, day/month order", () => {
     const {report, q} = await load(cakes, {ingest: {dateOrder: "dmy"}});
 
     expect(report.files).toEqual([{file: "cakes.txt", table: "messages", rows: 4}]);
-    expect(await q(`SELECT line, "column", value, reason FROM rejects`)).toEqual([
+    expect(await q(`SELECT line, "column", value, reason FROM rejects ORDER BY line`)).toEqual([
       {line: 1, column: "line", value: "Anna created group \u201cCakes\u201d",
         reason: "system line, not a message"},
     ]);

@@ -241,7 +241,7 @@ async function featureHistory(twoBuy: (date: string) => boolean): Promise<void> 
      SELECT as_of, customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY as_of) AS seq, as_of - 100 AS first_contact, as_of AS last_interaction, NULL::DATE AS last_deal,
        next_buy_days, 0.0 AS annual_spend, NULL::INTEGER AS days_since_compare, NULL::DOUBLE AS max_visit_s,
        quote_opens, NULL::DOUBLE AS read_no_reply_hours, 100 AS days_since_first, 1 AS days_since_click,
-       true AS ever_clicked
+       true AS ever_clicked, 0 AS inactive_months
      FROM (VALUES ${rows.join(", ")}) t(as_of, customer_id, quote_opens, next_buy_days)`,
     "features",
   );

@@ -159,7 +159,7 @@ describe("TC-12: the same date text means the same date in every file of a store
       {order_id: "A2", d: "2024-06-05"},
       {order_id: "A4", d: "2024-04-03"},
     ]);
-    const rejects = await queryRows(db.connection, `SELECT file, line, value FROM rejects`, "t");
+    const rejects = await queryRows(db.connection, `SELECT file, line, value FROM rejects ORDER BY file, line`, "t");
     expect(rejects).toEqual([{file: "orders-week2.csv", line: 2, value: "04/15/2024"}]);
     closeDatabase(db);
   });

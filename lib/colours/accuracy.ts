@@ -224,7 +224,7 @@ async function createCurrentAssignments(
        count(*) FILTER (WHERE next_buy_days <= ${h} AND "right") AS rightBuy,
        count(*) FILTER (WHERE coalesce(next_buy_days > ${h}, true)) AS nOther,
        count(*) FILTER (WHERE coalesce(next_buy_days > ${h}, true) AND "right") AS rightOther
-     FROM colour_current GROUP BY period`,
+     FROM colour_current GROUP BY period HAVING period <> 'today'`,
     "current colours",
   );
   return new Map(rows.map(({period, ...totals}) => [period, totals]));
