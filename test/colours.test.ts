@@ -88,6 +88,8 @@ describe("colour state machine on hand-made event sequences", () => {
       ('a', '2024-03-03T10:00:00Z', 'quote_open'), ('a', '2024-03-03T11:00:00Z', 'quote_open'),
       ('a', '2024-03-03T12:00:00Z', 'quote_open'), ('a', '2024-03-10T12:00:00Z', 'link_click')`);
     await sql(`INSERT INTO orders VALUES ('o1', 'a', '2024-03-12T12:00:00Z', 50, 'USD', 'paid', 'd')`);
+    // An earlier drop on 03-11: the history keeps reasons in words at drop dates (and the newest).
+    await sql(`INSERT INTO drops (drop_id, as_of) VALUES ('earlier', DATE '2024-03-11')`);
     const settings = parseSettings(daily);
     await colourTags("2024-03-20", settings);
 

@@ -6,7 +6,7 @@ import {colourAssignmentsSql} from "./rules.js";
 
 /**
  * colour_history: each customer's colour at each as-of date of the history, the rule that fired,
- * the value it measured and the reason in words. It is rebuilt whole on every drop, because the
+ * the value it measured and, at every drop's as-of date and the newest, the reason in words. It is rebuilt whole on every drop, because the
  * colours of past dates are recomputed from the event tables (with the current settings), so the
  * history always matches the rules the report judges.
  */
@@ -22,12 +22,17 @@ export async function writeColourHistory(connection: DuckDBConnection, asOf: str
   await buildColourFeatures(connection, asOf, settings);
   await run(connection, COLOUR_HISTORY_SCHEMA, label);
   await run(connection, "DELETE FROM colour_history", label);
+  // Reasons in words are kept for the dates that are read with them (every drop's as-of date and
+  // the newest): formatting one for each of the tens of millions of past assessments was one of
+  // the largest steps of tagging a million customers. Past dates keep rule and value.
   await run(
     connection,
     `INSERT INTO colour_history
-     SELECT as_of, customer_id, colour, tag, rule, held_back, held_rule, value, reason
+     SELECT as_of, customer_id, colour, tag, rule, held_back, held_rule, value,
+       CASE WHEN as_of = CAST($asOf AS DATE) OR as_of IN (SELECT as_of FROM drops) THEN reason END
      FROM (${colourAssignmentsSql(settings)})`,
     label,
+    {asOf},
   );
 }
 
