@@ -83,7 +83,8 @@ export async function createActivityEvents(
 
   const sentLocal = localTimestampSql("m.sent_at", "c.zone", "zs");
   const readLocal = localTimestampSql("m.read_at", "c.zone", "zr");
-  const window = `BETWEEN CAST($asOf AS DATE) - ${a.lookbackDays - 1} AND CAST($asOf AS DATE)`;
+  const windowStart = `CAST($asOf AS DATE) - ${a.lookbackDays - 1}`;
+  const window = `BETWEEN ${windowStart} AND CAST($asOf AS DATE)`;
   const stop = sqlString(stopWordPattern(a.stopWords));
   // A customer message's text is read for one thing, a stop word; the flag stands in for the
   // text, which was most of this table's bytes (and its spill to disk on a million customers).
@@ -102,8 +103,11 @@ export async function createActivityEvents(
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE act_sent AS
-     WITH outb AS (SELECT * FROM act_messages WHERE direction = 'out'),
-     inb AS (SELECT * FROM act_messages WHERE direction = 'in'),
+     -- Only messages sent from the start of the look-back window are measured, and a reply comes
+     -- after its message, so neither side needs the older years (per customer, in one zone, local
+     -- dates run with time). Later messages stay in, as before: they decide which one a reply answers.
+     WITH outb AS (SELECT * FROM act_messages WHERE direction = 'out' AND CAST(sent_local AS DATE) >= ${windowStart}),
+     inb AS (SELECT * FROM act_messages WHERE direction = 'in' AND CAST(sent_local AS DATE) >= ${windowStart}),
      replies AS (
        -- A customer message answers the latest message we sent before it, within the reply window.
        SELECT o.message_id, min(i.sent_at) AS first_reply_at,
