@@ -18,7 +18,8 @@ export interface ActivityCoverage {
 export function weekendSql(settings: Settings, country: string, weekday: string): string {
   const w = settings.activity.weekend;
   const cases = Object.entries(w.byCountry).map(
-    ([code, days]) => `WHEN ${country} = ${sqlString(code)} THEN ${weekday} IN (${days.join(", ") || "NULL"})`,
+    ([code, days]) =>
+      `WHEN ${country} = ${sqlString(code)} THEN ${weekday} IN (${days.join(", ") || "NULL"})`,
   );
   const fallback = `${weekday} IN (${w.default.join(", ") || "NULL"})`;
   return cases.length ? `CASE ${cases.join(" ")} ELSE ${fallback} END` : fallback;
@@ -45,7 +46,8 @@ export function stopWordPattern(words: readonly string[]): string {
  *   `act_events_all` holds the same for all history up to the as-of date.
  *
  * Every local time comes from the customer's own zone at that instant (DST exact), never from the
- * session or the build machine. The look-back is counted in local calendar days up to the as-of date.
+ * session or the build machine. The look-back is counted in local calendar days up to the
+ * as-of date.
  */
 export async function createActivityEvents(
   connection: DuckDBConnection,
@@ -59,7 +61,8 @@ export async function createActivityEvents(
   // drop on the same connection; building them once saves the costliest part of a build twice.
   const key = JSON.stringify([asOf, settings, await dataVersion(connection)]);
   const cached = builtFor.get(connection);
-  if (cached?.key === key && (await tempTablesExist(connection, ACTIVITY_TABLES))) return cached.coverage;
+  if (cached?.key === key && (await tempTablesExist(connection, ACTIVITY_TABLES)))
+    return cached.coverage;
   const basicsDate = `(SELECT max(as_of) FROM customer_basics WHERE as_of <= CAST($asOf AS DATE))`;
 
   await run(
@@ -92,7 +95,9 @@ export async function createActivityEvents(
     connection,
     `CREATE OR REPLACE TEMP TABLE act_messages AS
      SELECT m.message_id, m.customer_id, c.country, c.zone, m.direction, m.sent_at, m.read_at,
-            m.category, CASE WHEN m.direction = 'in' THEN regexp_matches(lower(coalesce(m.text, '')), ${stop}) END AS is_stop,
+            m.category,
+            CASE WHEN m.direction = 'in'
+              THEN regexp_matches(lower(coalesce(m.text, '')), ${stop}) END AS is_stop,
             ${sentLocal} AS sent_local, ${readLocal} AS read_local
      FROM messages m JOIN act_customers c USING (customer_id)
      LEFT JOIN zone_hour_offsets zs ON ${offsetJoinSql("m.sent_at", "c.zone", "zs")}
@@ -105,9 +110,12 @@ export async function createActivityEvents(
     `CREATE OR REPLACE TEMP TABLE act_sent AS
      -- Only messages sent from the start of the look-back window are measured, and a reply comes
      -- after its message, so neither side needs the older years (per customer, in one zone, local
-     -- dates run with time). Later messages stay in, as before: they decide which one a reply answers.
-     WITH outb AS (SELECT * FROM act_messages WHERE direction = 'out' AND CAST(sent_local AS DATE) >= ${windowStart}),
-     inb AS (SELECT * FROM act_messages WHERE direction = 'in' AND CAST(sent_local AS DATE) >= ${windowStart}),
+     -- dates run with time). Later messages stay in, as before: they decide which one a
+     -- reply answers.
+     WITH outb AS (SELECT * FROM act_messages
+       WHERE direction = 'out' AND CAST(sent_local AS DATE) >= ${windowStart}),
+     inb AS (SELECT * FROM act_messages
+       WHERE direction = 'in' AND CAST(sent_local AS DATE) >= ${windowStart}),
      replies AS (
        -- A customer message answers the latest message we sent before it, within the reply window.
        SELECT o.message_id, min(i.sent_at) AS first_reply_at,
@@ -124,12 +132,15 @@ export async function createActivityEvents(
        WHERE p.ordered_at <= o.sent_at + to_seconds(${Math.round(a.purchaseWithinHours * 3600)}))
      SELECT o.message_id, o.customer_id, o.country, o.zone, o.category, o.sent_at, o.sent_local,
        CAST(o.sent_local AS DATE) AS local_date, isodow(o.sent_local) AS weekday,
-       hour(o.sent_local) AS hour, hour(o.sent_local) * 2 + (minute(o.sent_local) >= 30)::INTEGER AS slot,
+       hour(o.sent_local) AS hour, hour(o.sent_local) * 2 + (minute(o.sent_local) >= 30)::INTEGER
+         AS slot,
        ${weekendSql(settings, "o.country", "isodow(o.sent_local)")} AS weekend,
        -- A read status stamped before the send (clock skew in the export) is no duration.
-       o.read_local, CASE WHEN o.read_at >= o.sent_at THEN epoch(o.read_at - o.sent_at) / 60 END AS read_minutes,
+       o.read_local, CASE WHEN o.read_at >= o.sent_at THEN epoch(o.read_at - o.sent_at) / 60 END
+         AS read_minutes,
        -- A reply asking to stop is not engagement: it counts as stopped, not as replied.
-       r.first_reply_at IS NOT NULL AND NOT coalesce(r.stopped, false) AS replied, epoch(r.first_reply_at - o.sent_at) / 60 AS reply_minutes,
+       r.first_reply_at IS NOT NULL AND NOT coalesce(r.stopped, false) AS replied,
+         epoch(r.first_reply_at - o.sent_at) / 60 AS reply_minutes,
        coalesce(epoch(r.first_reply_at - o.sent_at) / 60 <= ${a.fastReplyMinutes}, false) AS fast,
        coalesce(r.stopped, false) AS stopped, b.message_id IS NOT NULL AS purchased
      FROM outb o LEFT JOIN replies r USING (message_id) LEFT JOIN bought b USING (message_id)
@@ -138,7 +149,8 @@ export async function createActivityEvents(
     params,
   );
 
-  // Every event, whatever its age: periods such as last year's Ramadan need more than the look-back.
+  // Every event, whatever its age: periods such as last year's Ramadan need more than the
+  // look-back.
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE act_events_all AS
@@ -156,12 +168,17 @@ export async function createActivityEvents(
   );
   await run(
     connection,
-    `CREATE OR REPLACE TEMP TABLE act_events AS SELECT * FROM act_events_all WHERE local_date ${window}`,
+    `CREATE OR REPLACE TEMP TABLE act_events AS
+     SELECT * FROM act_events_all WHERE local_date ${window}`,
     label,
     params,
   );
 
-  const [coverage] = await queryRows<{customers: number; unknown_customers: number; unknown_messages: number}>(
+  const [coverage] = await queryRows<{
+    customers: number;
+    unknown_customers: number;
+    unknown_messages: number;
+  }>(
     connection,
     `SELECT (SELECT count(DISTINCT customer_id) FROM act_messages) AS customers,
        count(DISTINCT b.customer_id) AS unknown_customers, count(m.message_id) AS unknown_messages
@@ -179,7 +196,13 @@ export async function createActivityEvents(
   return result;
 }
 
-const ACTIVITY_TABLES = ["act_customers", "act_messages", "act_sent", "act_events_all", "act_events"];
+const ACTIVITY_TABLES = [
+  "act_customers",
+  "act_messages",
+  "act_sent",
+  "act_events_all",
+  "act_events",
+];
 
 /** What createActivityEvents last built on each connection, and for which inputs. */
 const builtFor = new WeakMap<DuckDBConnection, {key: string; coverage: ActivityCoverage}>();
@@ -201,7 +224,8 @@ async function dataVersion(connection: DuckDBConnection): Promise<string> {
 async function tempTablesExist(connection: DuckDBConnection, names: string[]): Promise<boolean> {
   const [row] = await queryRows<{n: number}>(
     connection,
-    `SELECT count(*) AS n FROM duckdb_tables() WHERE temporary AND table_name IN (${names.map(sqlString).join(", ")})`,
+    `SELECT count(*) AS n FROM duckdb_tables() WHERE temporary AND table_name IN
+      (${names.map(sqlString).join(", ")})`,
     "activity events: cached tables",
   );
   return row?.n === names.length;

@@ -42,7 +42,8 @@ export async function createZoneHourOffsets(
      WITH zones AS (SELECT DISTINCT zone FROM (${zonesSql}) WHERE zone IS NOT NULL),
      bounds AS (SELECT ${utcHourSql(fromSql)} AS lo, ${utcHourSql(toSql)} AS hi),
      days AS (
-       SELECT z.zone, d.utc_day, to_timestamp(d.utc_day * 86400) AS t0, to_timestamp(d.utc_day * 86400 + 86399) AS t1
+       SELECT z.zone, d.utc_day, to_timestamp(d.utc_day * 86400) AS t0, to_timestamp(d.utc_day *
+         86400 + 86399) AS t1
        FROM zones z, bounds b, range(b.lo // 24, b.hi // 24 + 1) AS d(utc_day)
        WHERE b.lo IS NOT NULL),
      day_offsets AS (
@@ -55,14 +56,16 @@ export async function createZoneHourOffsets(
        FROM day_offsets d, range(24) AS h(h) WHERE d.off0 = d.off1),
      changing AS (
        SELECT d.zone, d.utc_day * 24 + h.h AS utc_hour,
-         to_timestamp((d.utc_day * 24 + h.h) * 3600) AS t0, to_timestamp((d.utc_day * 24 + h.h) * 3600 + 3599) AS t1
+         to_timestamp((d.utc_day * 24 + h.h) * 3600) AS t0, to_timestamp((d.utc_day * 24 + h.h) *
+           3600 + 3599) AS t1
        FROM day_offsets d, range(24) AS h(h) WHERE d.off0 <> d.off1),
      changing_offsets AS (
        SELECT zone, utc_hour,
          CAST(epoch(timezone(zone, t0)) - epoch(timezone('UTC', t0)) AS INTEGER) AS off0,
          CAST(epoch(timezone(zone, t1)) - epoch(timezone('UTC', t1)) AS INTEGER) AS off1
        FROM changing)
-     SELECT zone, utc_hour, offset_s FROM stable, bounds WHERE utc_hour BETWEEN bounds.lo AND bounds.hi
+     SELECT zone, utc_hour, offset_s FROM stable, bounds WHERE utc_hour BETWEEN bounds.lo AND
+       bounds.hi
      UNION ALL
      SELECT zone, utc_hour, off0 FROM changing_offsets, bounds
      WHERE off0 = off1 AND utc_hour BETWEEN bounds.lo AND bounds.hi`,
@@ -79,7 +82,8 @@ export async function createZoneHourOffsets(
  */
 export function localTimestampSql(instant: string, zone: string, offsetAlias: string): string {
   return `CASE WHEN ${instant} IS NULL THEN NULL
-    WHEN ${offsetAlias}.offset_s IS NOT NULL THEN timezone('UTC', ${instant}) + to_seconds(${offsetAlias}.offset_s)
+    WHEN ${offsetAlias}.offset_s IS NOT NULL THEN timezone('UTC', ${instant}) +
+      to_seconds(${offsetAlias}.offset_s)
     ELSE timezone(${zone}, ${instant}) END`;
 }
 
@@ -110,7 +114,9 @@ export async function createEventZoneOffsets(
   label: string,
 ): Promise<void> {
   const instants = [
-    "SELECT ordered_at AS t FROM orders", "SELECT sent_at FROM messages", "SELECT read_at FROM messages",
+    "SELECT ordered_at AS t FROM orders",
+    "SELECT sent_at FROM messages",
+    "SELECT read_at FROM messages",
     'SELECT "at" FROM web_events',
   ].join(" UNION ALL ");
   await createZoneHourOffsets(

@@ -74,11 +74,17 @@ function windowSlotsSql(slots: number, quiet: {start: number; end: number}): str
  * the quiet hours are empty (start = end). The worst window falls back to it: without enough stop
  * replies to measure a bad time, the configured night is the one time known to be wrong to send.
  */
-function quietWindow(quiet: {start: number; end: number}): {start: number; slots: number; sql: string} | null {
+function quietWindow(quiet: {
+  start: number;
+  end: number;
+}): {start: number; slots: number; sql: string} | null {
   if (quiet.start === quiet.end) return null;
   const start = quiet.start * 2;
   const slots = ((quiet.end - quiet.start + 24) % 24) * 2;
-  const rows = Array.from({length: slots}, (_, j) => `(${start}, ${(start + j) % SLOTS_PER_DAY}, false)`);
+  const rows = Array.from(
+    {length: slots},
+    (_, j) => `(${start}, ${(start + j) % SLOTS_PER_DAY}, false)`,
+  );
   return {start, slots, sql: `(VALUES ${rows.join(", ")}) AS w(start_slot, slot, allowed)`};
 }
 
@@ -93,13 +99,15 @@ function wilsonSql(k: string, n: string, sign: 1 | -1): string {
   const edge = sign < 0 ? `WHEN ${k} = 0 THEN 0.0` : `WHEN ${k} = ${n} THEN 1.0`;
   return `CASE WHEN ${n} > 0 THEN CASE ${edge} ELSE greatest(0, least(1,
     ((${k}) / (${n}) + ${z * z} / (2 * (${n})) ${sign < 0 ? "-" : "+"}
-      ${z} * sqrt((${k}) / (${n}) * (1 - (${k}) / (${n})) / (${n}) + ${z * z} / (4 * (${n}) * (${n}))))
+      ${z} * sqrt((${k}) / (${n}) * (1 - (${k}) / (${n})) / (${n}) + ${z * z} / (4 * (${n}) *
+        (${n}))))
     / (1 + ${z * z} / (${n})))) END END`;
 }
 
 /** SQL "HH:MM" of a half-hour slot expression, wrapping at midnight. */
 function clockSql(slot: string): string {
-  return `printf('%02d:%02d', ((${slot}) % ${SLOTS_PER_DAY} * 30) // 60, ((${slot}) % ${SLOTS_PER_DAY} * 30) % 60)`;
+  return `printf('%02d:%02d', ((${slot}) % ${SLOTS_PER_DAY} * 30) // 60, ((${slot}) %
+    ${SLOTS_PER_DAY} * 30) % 60)`;
 }
 
 /** SQL for "3 replies" / "1 reply": a count with its noun in the singular or plural. */
@@ -143,11 +151,14 @@ interface KindRule {
  * 104 is no evidence that a time is good, nor is 0 stops that a time is bad. A region with no such
  * window falls back, with that window's own counts and a note saying why: the best, instant and
  * considered windows to the configured default window, the best half hour to the one with most
- * replies inside the region's measured best window (else the default), the worst window to the quiet hours (the
- * configured night, not a measured one; none when the quiet hours are empty). Ties go to more
- * evidence, then the earlier start.
+ * replies inside the region's measured best window (else the default), the worst window to the
+ * quiet hours (the configured night, not a measured one; none when the quiet hours are empty).
+ * Ties go to more evidence, then the earlier start.
  */
-export async function computeWindows(connection: DuckDBConnection, settings: Settings): Promise<SendWindow[]> {
+export async function computeWindows(
+  connection: DuckDBConnection,
+  settings: Settings,
+): Promise<SendWindow[]> {
   const label = "send windows";
   const a = settings.activity;
   const slots = Math.round(a.windowHours * 2);
@@ -155,7 +166,8 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE act_slot_stats AS
-     SELECT coalesce(country, 'all') AS region, CASE WHEN weekend THEN 'weekend' ELSE 'weekday' END AS day_type,
+     SELECT coalesce(country, 'all') AS region, CASE WHEN weekend THEN 'weekend' ELSE 'weekday'
+       END AS day_type,
        slot, count(*) AS sent, count(*) FILTER (WHERE replied) AS replied,
        count(*) FILTER (WHERE fast) AS fast, count(*) FILTER (WHERE purchased) AS purchased,
        count(*) FILTER (WHERE stopped) AS stopped
@@ -176,7 +188,9 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
 
   const defaults = Object.entries(a.defaultWindows.byCountry);
   const defaultStart = (dayType: "weekday" | "weekend") => {
-    const cases = defaults.map(([code, w]) => `WHEN c.region = '${code}' THEN ${clockSlot(w[dayType])}`);
+    const cases = defaults.map(
+      ([code, w]) => `WHEN c.region = '${code}' THEN ${clockSlot(w[dayType])}`,
+    );
     const fallback = clockSlot(a.defaultWindows.default[dayType]);
     return cases.length ? `CASE ${cases.join(" ")} ELSE ${fallback} END` : String(fallback);
   };
@@ -189,44 +203,105 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
       coalesce(sum(s.stopped), 0) AS stopped
     FROM act_window_regions r
     CROSS JOIN ${slotsSql}
-    LEFT JOIN act_slot_stats s ON s.region = r.region AND s.day_type = r.day_type AND s.slot = w.slot
+    LEFT JOIN act_slot_stats s ON s.region = r.region AND s.day_type = r.day_type AND s.slot =
+      w.slot
     GROUP BY ALL`;
 
   const replies = ["reply", "replies"] as const;
   const rules: KindRule[] = [
-    {kind: "best", slots, metric: "reply rate", count: "replied", outcome: replies,
-      minSent: a.minEvidence, minCount: a.minReplies, night: false, order: "rate DESC"},
-    {kind: "best half hour", slots: 1, metric: "reply rate", count: "replied", outcome: replies,
-      minSent: a.minSlotEvidence, minCount: a.minSlotReplies, night: false, order: "rate DESC"},
-    {kind: "worst", slots, metric: "stop rate", count: "stopped", outcome: ["stop reply", "stop replies"],
-      minSent: a.minEvidence, minCount: a.minStops, night: true, order: "rate DESC, replied / sent ASC"},
-    {kind: "instant", slots, metric: "fast reply rate", count: "fast", outcome: ["fast reply", "fast replies"],
-      minSent: a.minEvidence, minCount: a.minReplies, night: false, order: "rate DESC"},
-    {kind: "considered", slots, metric: "purchase rate", count: "purchased", outcome: ["paid order", "paid orders"],
-      minSent: a.minEvidence, minCount: a.minReplies, night: false, order: "rate DESC"},
+    {
+      kind: "best",
+      slots,
+      metric: "reply rate",
+      count: "replied",
+      outcome: replies,
+      minSent: a.minEvidence,
+      minCount: a.minReplies,
+      night: false,
+      order: "rate DESC",
+    },
+    {
+      kind: "best half hour",
+      slots: 1,
+      metric: "reply rate",
+      count: "replied",
+      outcome: replies,
+      minSent: a.minSlotEvidence,
+      minCount: a.minSlotReplies,
+      night: false,
+      order: "rate DESC",
+    },
+    {
+      kind: "worst",
+      slots,
+      metric: "stop rate",
+      count: "stopped",
+      outcome: ["stop reply", "stop replies"],
+      minSent: a.minEvidence,
+      minCount: a.minStops,
+      night: true,
+      order: "rate DESC, replied / sent ASC",
+    },
+    {
+      kind: "instant",
+      slots,
+      metric: "fast reply rate",
+      count: "fast",
+      outcome: ["fast reply", "fast replies"],
+      minSent: a.minEvidence,
+      minCount: a.minReplies,
+      night: false,
+      order: "rate DESC",
+    },
+    {
+      kind: "considered",
+      slots,
+      metric: "purchase rate",
+      count: "purchased",
+      outcome: ["paid order", "paid orders"],
+      minSent: a.minEvidence,
+      minCount: a.minReplies,
+      night: false,
+      order: "rate DESC",
+    },
   ];
   const quiet = quietWindow(a.quietHours);
-  const columns = ["region", "day_type", "start_slot", "slots", "sent", "replied", "fast", "purchased", "stopped"];
+  const columns = [
+    "region",
+    "day_type",
+    "start_slot",
+    "slots",
+    "sent",
+    "replied",
+    "fast",
+    "purchased",
+    "stopped",
+  ];
   // The best window each region chose on its data (as the "best" rule below chooses it), so that a
   // region short of evidence for a half hour of its own gets one inside that window rather than
   // the configured default, which may lie elsewhere in the day.
   const best = rules[0]!;
   const bestChosen = `
     SELECT region, day_type, start_slot AS best_slot FROM (
-      SELECT *, replied / nullif(sent, 0) AS rate FROM (${windows(best.slots, windowSlotsSql(best.slots, a.quietHours))}))
+      SELECT *, replied / nullif(sent, 0) AS rate FROM
+        (${windows(best.slots, windowSlotsSql(best.slots, a.quietHours))}))
     WHERE allowed AND sent >= ${best.minSent} AND replied >= ${best.minCount}
-    QUALIFY row_number() OVER (PARTITION BY region, day_type ORDER BY ${best.order}, sent DESC, start_slot) = 1`;
+    QUALIFY row_number() OVER (PARTITION BY region, day_type ORDER BY ${best.order}, sent DESC,
+      start_slot) = 1`;
   const days = "CASE WHEN s.day_type = 'weekend' THEN 'on weekends' ELSE 'on weekdays' END";
   const parts = rules.map((r) => {
     const outside = r.night ? "" : " outside quiet hours";
-    const needs = `a window needs ${r.minCount} ${r.minCount === 1 ? r.outcome[0] : r.outcome[1]} and ${r.minSent} messages`;
+    const outcome = r.minCount === 1 ? r.outcome[0] : r.outcome[1];
+    const needs = `a window needs ${r.minCount} ${outcome} and ${r.minSent} messages`;
     // Why a region has no window of its own: too few messages anywhere, or messages enough but
     // too few of the outcome, named with the window that came nearest (most outcomes, then most
     // messages: the busiest window when there are none at all).
     const why = `CASE WHEN s.near_slot IS NULL
-        THEN format('no window${outside} has ${r.minSent} messages sent {} (most: {})', ${days}, coalesce(s.most_sent, 0))
+        THEN format('no window${outside} has ${r.minSent} messages sent {} (most: {})', ${days},
+          coalesce(s.most_sent, 0))
         ELSE format('only {} in {} messages sent {} ({}–{}, {}); ${needs}',
-                    ${countSql("s.near_count", r.outcome)}, s.near_sent, ${days}, ${clockSql("s.near_slot")},
+                    ${countSql("s.near_count", r.outcome)}, s.near_sent, ${days},
+                      ${clockSql("s.near_slot")},
                     ${clockSql(`s.near_slot + ${r.slots}`)},
                     CASE WHEN s.near_count = 0 THEN 'the busiest window${outside}'
                          ELSE 'the most ${r.outcome[1]} of any window${outside}' END)
@@ -234,25 +309,31 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
     const pick = (alias: string) => columns.map((c) => `${alias}.${c}`).join(", ");
     const body = `
       WITH cand AS (
-        SELECT *, ${r.night ? "true" : "allowed"} AS eligible, ${r.count} AS hits, ${r.count} / nullif(sent, 0) AS rate
+        SELECT *, ${r.night ? "true" : "allowed"} AS eligible, ${r.count} AS hits, ${r.count} /
+          nullif(sent, 0) AS rate
         FROM (${windows(r.slots, windowSlotsSql(r.slots, a.quietHours))})),
       chosen AS (
         SELECT region, day_type, start_slot AS chosen_slot FROM cand
         WHERE eligible AND sent >= ${r.minSent} AND hits >= ${r.minCount}
-        QUALIFY row_number() OVER (PARTITION BY region, day_type ORDER BY ${r.order}, sent DESC, start_slot) = 1),
+        QUALIFY row_number() OVER (PARTITION BY region, day_type ORDER BY ${r.order}, sent DESC,
+          start_slot) = 1),
       near AS (
-        SELECT region, day_type, start_slot AS near_slot, sent AS near_sent, hits AS near_count FROM cand
+        SELECT region, day_type, start_slot AS near_slot, sent AS near_sent, hits AS near_count
+          FROM cand
         WHERE eligible AND sent >= ${r.minSent}
-        QUALIFY row_number() OVER (PARTITION BY region, day_type ORDER BY hits DESC, sent DESC, start_slot) = 1),
+        QUALIFY row_number() OVER (PARTITION BY region, day_type ORDER BY hits DESC, sent DESC,
+          start_slot) = 1),
       summary AS (
         SELECT region, day_type, max(sent) FILTER (WHERE eligible) AS most_sent
         FROM cand GROUP BY ALL),
       s AS (
-        SELECT * FROM summary LEFT JOIN chosen USING (region, day_type) LEFT JOIN near USING (region, day_type))`;
+        SELECT * FROM summary LEFT JOIN chosen USING (region, day_type) LEFT JOIN near USING
+          (region, day_type))`;
     const data = `
       SELECT ${pick("c")}, c.rate, 'data' AS source,
         format('{}: {} of {} messages', '${r.metric}', c.hits, c.sent) AS note
-      FROM cand c JOIN s ON s.region = c.region AND s.day_type = c.day_type AND c.start_slot = s.chosen_slot`;
+      FROM cand c JOIN s ON s.region = c.region AND s.day_type = c.day_type AND c.start_slot =
+        s.chosen_slot`;
     let fallback: string;
     if (r.kind === "best half hour") {
       // Inside the region's best window: the half hour with the most replies (then messages, then
@@ -260,7 +341,8 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
       fallback = `
       SELECT ${pick("c")}, c.rate, 'default',
         CASE WHEN i.best_slot IS NULL THEN 'configured default: '
-             ELSE format('the half hour with most replies in the best window ({}–{}): ', ${clockSql("i.best_slot")},
+             ELSE format('the half hour with most replies in the best window ({}–{}): ',
+               ${clockSql("i.best_slot")},
                          ${clockSql(`i.best_slot + ${best.slots}`)}) END || ${why}
       FROM cand c JOIN s ON s.region = c.region AND s.day_type = c.day_type
       LEFT JOIN (
@@ -268,26 +350,31 @@ export async function computeWindows(connection: DuckDBConnection, settings: Set
         FROM cand h JOIN (${bestChosen}) b ON b.region = h.region AND b.day_type = h.day_type
         WHERE (h.start_slot - b.best_slot + ${SLOTS_PER_DAY}) % ${SLOTS_PER_DAY} < ${best.slots}
         QUALIFY row_number() OVER (PARTITION BY h.region, h.day_type
-          ORDER BY h.replied DESC, h.sent DESC, (h.start_slot - b.best_slot + ${SLOTS_PER_DAY}) % ${SLOTS_PER_DAY}) = 1
+          ORDER BY h.replied DESC, h.sent DESC, (h.start_slot - b.best_slot + ${SLOTS_PER_DAY}) %
+            ${SLOTS_PER_DAY}) = 1
       ) i ON i.region = c.region AND i.day_type = c.day_type
       WHERE s.chosen_slot IS NULL
         AND c.start_slot = coalesce(i.inside_slot,
-          CASE WHEN c.day_type = 'weekend' THEN ${defaultStart("weekend")} ELSE ${defaultStart("weekday")} END)`;
+          CASE WHEN c.day_type = 'weekend' THEN ${defaultStart("weekend")} ELSE
+            ${defaultStart("weekday")} END)`;
     } else if (r.kind !== "worst") {
       fallback = `
       SELECT ${pick("c")}, c.rate, 'default', 'configured default: ' || ${why}
       FROM cand c JOIN s ON s.region = c.region AND s.day_type = c.day_type
       WHERE s.chosen_slot IS NULL
-        AND c.start_slot = CASE WHEN c.day_type = 'weekend' THEN ${defaultStart("weekend")} ELSE ${defaultStart("weekday")} END`;
+        AND c.start_slot = CASE WHEN c.day_type = 'weekend' THEN ${defaultStart("weekend")} ELSE
+          ${defaultStart("weekday")} END`;
     } else if (quiet) {
       // No measured window to avoid: the night is, by the settings; said to be unmeasured.
       fallback = `
       SELECT ${pick("q")}, q.stopped / nullif(q.sent, 0), 'default',
         'configured default: the quiet hours, not measured: ' || ${why}
-      FROM (${windows(quiet.slots, quiet.sql)}) q JOIN s ON s.region = q.region AND s.day_type = q.day_type
+      FROM (${windows(quiet.slots, quiet.sql)}) q JOIN s ON s.region = q.region AND s.day_type =
+        q.day_type
       WHERE s.chosen_slot IS NULL`;
     } else {
-      // Empty quiet hours: no night to fall back on, so a region without evidence has no worst window.
+      // Empty quiet hours: no night to fall back on, so a region without evidence has no worst
+      // window.
       fallback = "";
     }
     return `SELECT *, '${r.kind}' AS kind, '${r.metric}' AS metric FROM (${body}
