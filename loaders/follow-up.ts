@@ -1,4 +1,4 @@
-import {accuracyBeforeAfter, recommendThresholds, ruleAccuracy} from "../lib/colours/accuracy.js";
+import {accuracyBeforeAfter, judgeHistory, recommendThresholds, ruleAccuracy} from "../lib/colours/accuracy.js";
 import {
   colourAlerts,
   colourCounts,
@@ -36,10 +36,12 @@ export async function followUp({connection, asOf, previousAsOf, settings, log}: 
   const transitions = previousAsOf ? await colourTransitions(connection, previousAsOf, asOf) : [];
   const alerts = await colourAlerts(connection, asOf, previousAsOf, settings);
   log("accuracy per rule…");
-  const accuracy = await ruleAccuracy(connection, settings);
+  // The judged history is coloured once; the report, the grids and the before/after read it.
+  const judged = await judgeHistory(connection, settings);
+  const accuracy = await ruleAccuracy(connection, settings, judged);
   log("threshold grids…");
-  const recommendations = await recommendThresholds(connection, settings);
-  const beforeAfter = await accuracyBeforeAfter(connection, settings, recommendations);
+  const recommendations = await recommendThresholds(connection, settings, judged);
+  const beforeAfter = await accuracyBeforeAfter(connection, settings, recommendations, judged);
   const weekly = await queryRows(
     connection,
     `SELECT strftime(as_of, '%Y-%m-%d') AS as_of, tag, count(*) AS customers FROM colour_history

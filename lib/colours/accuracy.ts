@@ -83,19 +83,15 @@ function datesSql(dates: string[]): string {
  * customer buy within the rule's horizon, and was that what the rule expects? Red rules whose
  * deal rate is below colours.accuracy.falseRedDealRate are marked false red.
  */
-export async function ruleAccuracy(connection: DuckDBConnection, settings: Settings): Promise<AccuracyReport> {
-  const {latest, choose, validate} = await judgedPeriods(connection, settings);
+export async function ruleAccuracy(
+  connection: DuckDBConnection,
+  settings: Settings,
+  history?: JudgedHistory,
+): Promise<AccuracyReport> {
+  const {latest, choose, validate} = history ?? (await judgeHistory(connection, settings));
   const dates = [...choose, ...validate];
   const a = settings.colours.accuracy;
-  // Coloured once for the three questions below (each used to colour the whole history again).
-  await run(
-    connection,
-    `CREATE OR REPLACE TEMP TABLE colour_judged AS
-     SELECT as_of, customer_id, rule, colour, tag, held_back, expect, horizon_days, next_buy_days, "right"
-     FROM (${colourAssignmentsSql(settings)}) WHERE as_of IN (${datesSql(dates)})`,
-    "rule accuracy",
-  );
-  const judged = "SELECT * FROM colour_judged";
+  const judged = `SELECT * FROM colour_current WHERE as_of IN (${datesSql(dates)})`;
   const rules = await queryRows<Omit<RuleAccuracy, "condition" | "colour" | "false_red">>(
     connection,
     `WITH j AS (${judged}),
@@ -196,24 +192,34 @@ function periodSql(choose: string[], validate: string[]): string {
     WHEN as_of IN (${datesSql(validate)}) THEN 'validate' ELSE 'today' END`;
 }
 
+/** The judged periods of the colour history and its assignments under the current thresholds. */
+export interface JudgedHistory {
+  latest: string | null;
+  horizon: number;
+  choose: string[];
+  validate: string[];
+  /** Assignments and right ones per period ("choose", "validate") and outcome group. */
+  baseline: Baseline;
+}
+
 /**
- * The assignments under the current thresholds, as temp table colour_current, and their totals
- * per period: made once before a grid is tried. Each candidate threshold then only recolours the
- * customers it can change (see changedCustomersSql) and adds its differences to these totals.
+ * Colours the judged dates and the newest one under the current thresholds, once, into temp
+ * table colour_current, with their totals per period. The accuracy report, every threshold of the
+ * grids and the before/after of the recommendations all read it: each candidate threshold then
+ * only recolours the customers it can change (see changedCustomersSql) and adds its differences
+ * to these totals. (Each of them colouring the whole history again was most of the follow-up
+ * page's time on a million customers.)
  */
-async function createCurrentAssignments(
-  connection: DuckDBConnection,
-  settings: Settings,
-  choose: string[],
-  validate: string[],
-  latest: string,
-): Promise<Baseline> {
-  // Only what the grids compare, on the judged dates and today: no reasons, no other dates.
+export async function judgeHistory(connection: DuckDBConnection, settings: Settings): Promise<JudgedHistory> {
+  const periods = await judgedPeriods(connection, settings);
+  const {latest, choose, validate} = periods;
+  const today = latest ? ` OR as_of = DATE '${latest}'` : "";
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE colour_current AS
-     SELECT as_of, customer_id, tag, "right", next_buy_days FROM (${colourAssignmentsSql(settings)})
-     WHERE as_of IN (${datesSql([...choose, ...validate])}) OR as_of = DATE '${latest}'`,
+     SELECT as_of, customer_id, rule, colour, tag, held_back, expect, horizon_days, next_buy_days, "right"
+     FROM (${colourAssignmentsSql(settings)})
+     WHERE as_of IN (${datesSql([...choose, ...validate])})${today}`,
     "current colours",
   );
   const h = settings.colours.horizonDays;
@@ -227,7 +233,7 @@ async function createCurrentAssignments(
      FROM colour_current GROUP BY period HAVING period <> 'today'`,
     "current colours",
   );
-  return new Map(rows.map(({period, ...totals}) => [period, totals]));
+  return {...periods, baseline: new Map(rows.map(({period, ...totals}) => [period, totals]))};
 }
 
 /** Accuracy and changes of one set of thresholds against colour_current, per period. */
@@ -307,10 +313,13 @@ export function significantGain(fixed: number, broken: number): boolean {
  * fires on most customers decides what colour the others' candidates would otherwise have), so
  * after applying one change the others are worth trying again.
  */
-export async function recommendThresholds(connection: DuckDBConnection, settings: Settings): Promise<Recommendation[]> {
-  const {latest, horizon, choose, validate} = await judgedPeriods(connection, settings);
+export async function recommendThresholds(
+  connection: DuckDBConnection,
+  settings: Settings,
+  history?: JudgedHistory,
+): Promise<Recommendation[]> {
+  const {latest, horizon, choose, validate, baseline} = history ?? (await judgeHistory(connection, settings));
   const minEvidence = settings.colours.accuracy.minEvidence;
-  let baseline: Baseline | undefined;
   const out: Recommendation[] = [];
   for (const rule of COLOUR_RULES.filter((r) => r.key)) {
     const current = ruleThreshold(settings, rule.id);
@@ -325,7 +334,6 @@ export async function recommendThresholds(connection: DuckDBConnection, settings
         `${latest ?? "the newest drop"} (one to choose on, one to validate on); there are ${choose.length + validate.length}.`});
       continue;
     }
-    baseline ??= await createCurrentAssignments(connection, settings, choose, validate, latest);
     const values = [...new Set([...(settings.colours.rules[rule.id as Exclude<RuleId, "deal" | "nurture">].grid), current!])]
       .sort((x, y) => x - y);
     const grid: GridPoint[] = [];
@@ -377,12 +385,12 @@ export async function accuracyBeforeAfter(
   connection: DuckDBConnection,
   settings: Settings,
   recommendations: Recommendation[],
+  history?: JudgedHistory,
 ): Promise<{before: number | null; after: number | null; period: string | null}> {
-  const {latest, choose, validate} = await judgedPeriods(connection, settings);
+  const {latest, choose, validate, baseline} = history ?? (await judgeHistory(connection, settings));
   if (!latest || validate.length === 0) return {before: null, after: null, period: null};
   const overrides: Thresholds = {};
   for (const r of recommendations) if (r.recommended !== null) overrides[r.rule] = r.recommended;
-  const baseline = await createCurrentAssignments(connection, settings, choose, validate, latest);
   const point = await tryThresholds(connection, settings, baseline, overrides, choose, validate, latest);
   return {before: point.validate_current, after: point.validate_accuracy, period: `${validate[0]}…${validate.at(-1)}`};
 }

@@ -2,7 +2,7 @@ import {mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {Command} from "commander";
-import {accuracyBeforeAfter, recommendThresholds, ruleAccuracy} from "../colours/accuracy.js";
+import {accuracyBeforeAfter, judgeHistory, recommendThresholds, ruleAccuracy} from "../colours/accuracy.js";
 import {latestColourAsOf} from "../colours/lists.js";
 import {colourAssignmentsSql} from "../colours/rules.js";
 import {queryRows, sqlString} from "../duckdb.js";
@@ -60,8 +60,9 @@ export function registerColours(program: Command): void {
           log(`${rows} customers' colours as of ${asOf}${options.out ? ` → ${options.out}` : ""}`);
           return;
         }
-        const report = await ruleAccuracy(db.connection, settings);
-        const recommendations = await recommendThresholds(db.connection, settings);
+        const judged = await judgeHistory(db.connection, settings);
+        const report = await ruleAccuracy(db.connection, settings, judged);
+        const recommendations = await recommendThresholds(db.connection, settings, judged);
         const rows = recommendations.map((r) => {
           const acc = report.rules.find((a) => a.rule === r.rule);
           return {
@@ -81,7 +82,7 @@ export function registerColours(program: Command): void {
         } finally {
           await rm(scratch, {recursive: true, force: true});
         }
-        const {before, after, period} = await accuracyBeforeAfter(db.connection, settings, recommendations);
+        const {before, after, period} = await accuracyBeforeAfter(db.connection, settings, recommendations, judged);
         const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
         log(`overall accuracy ${pct(report.accuracy)} on ${report.assignments} judged assignments ` +
           `(${report.judgedFrom ?? "–"}…${report.judgedTo ?? "–"}), aim ${pct(report.aim)}`);

@@ -61,6 +61,16 @@ export async function createLocalEvents(connection: DuckDBConnection, label: str
 }
 
 /**
+ * Drops the tables createLocalEvents made, once the tagging run's producers have read them: on a
+ * million customers they hold tens of millions of rows, spilled to disk.
+ */
+export async function dropLocalEvents(connection: DuckDBConnection, label: string): Promise<void> {
+  for (const table of ["local_orders", "local_messages", "local_web"]) {
+    await run(connection, `DROP TABLE IF EXISTS ${table}`, label);
+  }
+}
+
+/**
  * Per-customer facts as of a date, in each customer's local calendar (temp table customer_facts).
  *
  * Dates are local calendar dates in the customer's zone, so several orders on one local day are

@@ -3,7 +3,7 @@ import {run} from "../duckdb.js";
 import {maskedNumbersInTextSql} from "../privacy.js";
 import type {Settings} from "../settings/index.js";
 import {computeBasics} from "./basics.js";
-import {computeFacts, tagFamilies} from "./families.js";
+import {computeFacts, dropLocalEvents, tagFamilies} from "./families.js";
 import {computeSpendTiers} from "../tiers/compute.js";
 import {produceColourTags} from "../colours/history.js";
 import {slotTags} from "../activity/slots.js";
@@ -38,11 +38,8 @@ export async function computeTags(connection: DuckDBConnection, asOf: string, se
   );
   for (const produce of TAG_PRODUCERS) await produce(connection, asOf, settings);
   await tagFamilies(connection, asOf, settings);
-  // The run's events in local time are read by the producers only: freed before the snapshot is
-  // written (on a million customers they hold tens of millions of rows, spilled to disk).
-  for (const table of ["local_orders", "local_messages", "local_web"]) {
-    await run(connection, `DROP TABLE IF EXISTS ${table}`, label);
-  }
+  // The run's events in local time are read by the producers only: freed before the snapshot.
+  await dropLocalEvents(connection, label);
 
   const params = {asOf};
   await run(connection, "DELETE FROM tag_snapshots WHERE as_of = CAST($asOf AS DATE)", label, params);
