@@ -59,7 +59,9 @@ export async function run(
 
 function profiled(label: string, sql: string, started: number): void {
   const what = sql.replace(/\s+/g, " ").trim().slice(0, 70);
-  process.stderr.write(`[profile] ${((performance.now() - started) / 1000).toFixed(2)} s  ${label}: ${what}\n`);
+  process.stderr.write(
+    `[profile] ${((performance.now() - started) / 1000).toFixed(2)} s  ${label}: ${what}\n`,
+  );
 }
 
 /** TAGBOOK_PROFILE=1 prints every statement's wall time to stderr, to find where a build spends it. */
@@ -94,9 +96,10 @@ export async function queryRows<T = Row>(
   return reader.getRowObjectsJS().map((row) => {
     const out: Row = {};
     for (const [key, value] of Object.entries(row)) {
-      out[key] = dateColumns.has(key) && value instanceof Date
-        ? value.toISOString().slice(0, 10)
-        : toJson(value);
+      out[key] =
+        dateColumns.has(key) && value instanceof Date
+          ? value.toISOString().slice(0, 10)
+          : toJson(value);
     }
     return out as T;
   });

@@ -29,10 +29,14 @@ const READABLE = new Set([".csv", ".tsv", ".txt", ".parquet", ".jsonl", ".ndjson
 
 /** The drop table a file feeds, from its name: "orders.csv", "orders-week1.csv" → orders. */
 export function tableForFile(file: string): DropTable | undefined {
-  const stem = basename(file).toLowerCase().replace(/\.[^.]+$/, "");
+  const stem = basename(file)
+    .toLowerCase()
+    .replace(/\.[^.]+$/, "");
   return [...DROP_TABLE_NAMES]
     .sort((a, b) => b.length - a.length)
-    .find((table) => stem === table || stem.startsWith(`${table}-`) || stem.startsWith(`${table}_`));
+    .find(
+      (table) => stem === table || stem.startsWith(`${table}-`) || stem.startsWith(`${table}_`),
+    );
 }
 
 /**
@@ -106,10 +110,20 @@ async function stageFile(
     `drop: ${file}`,
   );
   const isJson = [".jsonl", ".ndjson"].includes(extname(path).toLowerCase());
-  const source = reader(path, errorsTable, isJson ? described.map((d) => d.column_name) : undefined);
+  const source = reader(
+    path,
+    errorsTable,
+    isJson ? described.map((d) => d.column_name) : undefined,
+  );
   // Header names are matched after trimming and lower-casing; a BOM never reaches them.
   const present = new Map(
-    described.map((d) => [d.column_name.replace(/^\uFEFF/, "").trim().toLowerCase(), d.column_name]),
+    described.map((d) => [
+      d.column_name
+        .replace(/^\uFEFF/, "")
+        .trim()
+        .toLowerCase(),
+      d.column_name,
+    ]),
   );
   for (const column of DROP_TABLES[table].required) {
     if (!present.has(column)) {
@@ -132,9 +146,17 @@ async function stageFile(
      SELECT ${select.join(", ")}, ${name} AS _file, row_number() OVER () + ${isCsv ? 1 : 0} AS _line FROM ${source}`,
     `drop: ${file}`,
   );
-  const rows = await queryNumber(connection, `SELECT count(*) FROM raw_${table} WHERE _file = ${name}`, `drop: ${file}`);
+  const rows = await queryNumber(
+    connection,
+    `SELECT count(*) FROM raw_${table} WHERE _file = ${name}`,
+    `drop: ${file}`,
+  );
   if (!errorsTable) return rows;
-  const malformed = await queryNumber(connection, `SELECT count(*) FROM ${errorsTable}`, `drop: ${file}`);
+  const malformed = await queryNumber(
+    connection,
+    `SELECT count(*) FROM ${errorsTable}`,
+    `drop: ${file}`,
+  );
   if (malformed === 0) return rows;
   await run(
     connection,
@@ -173,7 +195,8 @@ async function stageFile(
  */
 export function cleanTextSql(column: string): string {
   const raw = `"${column}"`;
-  const unguard = (v: string) => `CASE WHEN starts_with(${v}, '''') THEN regexp_replace(${v}, '^''([=+@\\t\\r-])', '\\1') ELSE ${v} END`;
+  const unguard = (v: string) =>
+    `CASE WHEN starts_with(${v}, '''') THEN regexp_replace(${v}, '^''([=+@\\t\\r-])', '\\1') ELSE ${v} END`;
   const printable = (c: string) => `ord(${c}) BETWEEN 33 AND 126`;
   return `CASE WHEN ${raw} IS NULL THEN NULL
     WHEN ${printable(`${raw}[1]`)} AND ${printable(`${raw}[-1]`)} THEN ${unguard(raw)}
@@ -196,7 +219,8 @@ function dateFormats(order: Settings["ingest"]["dateOrder"]): string[] {
   const formats: string[] = [];
   for (const sep of ["/", ".", "-"]) {
     const date = `${a}${sep}${b}${sep}${c}`;
-    for (const time of [" %H:%M:%S", " %H:%M", "T%H:%M:%S", ", %H:%M", ""]) formats.push(date + time);
+    for (const time of [" %H:%M:%S", " %H:%M", "T%H:%M:%S", ", %H:%M", ""])
+      formats.push(date + time);
   }
   return formats;
 }
@@ -263,9 +287,16 @@ function moneyReason(settings: Settings): string {
 }
 
 /** The typed columns and checks of each table: the one place where drop rules live. */
-function tableRules(table: DropTable, settings: Settings): {typed: string[]; checks: Check[]; key: string[]} {
+function tableRules(
+  table: DropTable,
+  settings: Settings,
+): {typed: string[]; checks: Check[]; key: string[]} {
   const ts = (c: string) => timestampSql(c, settings);
-  const missing = (c: string): Check => ({column: c, failed: `${cleaned(c)} IS NULL`, reason: `missing ${c}`});
+  const missing = (c: string): Check => ({
+    column: c,
+    failed: `${cleaned(c)} IS NULL`,
+    reason: `missing ${c}`,
+  });
   const badTs = (c: string, required: boolean): Check => ({
     column: c,
     failed: required ? `(${ts(c)}) IS NULL` : `${cleaned(c)} IS NOT NULL AND (${ts(c)}) IS NULL`,
@@ -315,7 +346,11 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
           missing("order_id"),
           missing("customer_id"),
           badTs("ordered_at", true),
-          {column: "amount", failed: `(${moneySql("amount", settings)}) IS NULL`, reason: moneyReason(settings)},
+          {
+            column: "amount",
+            failed: `(${moneySql("amount", settings)}) IS NULL`,
+            reason: moneyReason(settings),
+          },
           {
             column: "amount",
             failed: `(${moneySql("amount", settings)}) < 0`,
@@ -379,7 +414,11 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
         checks: [
           missing("message_id"),
           missing("customer_id"),
-          {column: "direction", failed: `(${directionSql()}) IS NULL`, reason: "direction must be in or out"},
+          {
+            column: "direction",
+            failed: `(${directionSql()}) IS NULL`,
+            reason: "direction must be in or out",
+          },
           badTs("sent_at", true),
           badTs("delivered_at", false),
           badTs("read_at", false),
@@ -415,7 +454,8 @@ function tableRules(table: DropTable, settings: Settings): {typed: string[]; che
   }
 }
 
-const OPT_IN_PATTERN = "yes|no|y|n|true|false|1|0|none|((marketing|utility)([;,| ]+(marketing|utility))*)";
+const OPT_IN_PATTERN =
+  "yes|no|y|n|true|false|1|0|none|((marketing|utility)([;,| ]+(marketing|utility))*)";
 
 function optInSql(category: "marketing" | "utility"): string {
   const v = `lower(${cleaned("opted_in")})`;
@@ -484,7 +524,9 @@ export async function loadStaged(
        SELECT ${firstFailure(rules.checks)} AS _failure, r._rid, r._file, r._line,
               ${rules.typed.join(",\n              ")}
        FROM (SELECT rowid AS _rid, _file, _line,
-               ${contractColumns(table).map((c) => `${cleanTextSql(c)} AS "${c}", "${c}" AS "_raw_${c}"`).join(",\n               ")}
+               ${contractColumns(table)
+                 .map((c) => `${cleanTextSql(c)} AS "${c}", "${c}" AS "_raw_${c}"`)
+                 .join(",\n               ")}
              FROM raw_${table}) r`,
       label,
     );
@@ -492,9 +534,14 @@ export async function loadStaged(
       `INSERT INTO rejects
        SELECT $drop, c._file, c._line, ${reason}, to_json(r)
        FROM (SELECT * FROM checked_${table} WHERE ${where}) c JOIN raw_${table} r ON r.rowid = c._rid`;
-    await run(connection, rejectsOf("c._failure.column, c._failure.value, c._failure.reason", "_failure IS NOT NULL"), label, {
-      drop: dropId,
-    });
+    await run(
+      connection,
+      rejectsOf("c._failure.column, c._failure.value, c._failure.reason", "_failure IS NOT NULL"),
+      label,
+      {
+        drop: dropId,
+      },
+    );
 
     // Within one drop the last row for a key wins; earlier ones are kept as rejects, not dropped.
     // Most drops have no duplicate at all: a grouping finds that out, and only then are the rows
@@ -577,7 +624,9 @@ export async function loadStaged(
 
 /** Per-file counts for the data-quality page, after loadStaged. */
 async function recordFileStats(connection: DuckDBConnection, dropId: string, staged: StageResult) {
-  await run(connection, "DELETE FROM file_stats WHERE drop_id = $drop", "file stats", {drop: dropId});
+  await run(connection, "DELETE FROM file_stats WHERE drop_id = $drop", "file stats", {
+    drop: dropId,
+  });
   for (const {file, table, rows} of staged.files) {
     const rejected = await queryNumber(
       connection,
@@ -640,7 +689,9 @@ export async function ingest(
   const resolvedAsOf =
     asOf ?? asOfFromPath(input) ?? staged.asOfHint ?? (await newestEventDate(connection, zone));
   if (!resolvedAsOf) {
-    throw new Error(`ingest: ${input} holds no dated rows, so it has no as-of date; pass --as-of YYYY-MM-DD`);
+    throw new Error(
+      `ingest: ${input} holds no dated rows, so it has no as-of date; pass --as-of YYYY-MM-DD`,
+    );
   }
   const rowsRead = staged.files.reduce((sum, f) => sum + f.rows, 0);
   const rowsRejected = await queryNumber(
@@ -649,18 +700,20 @@ export async function ingest(
     "ingest",
     {drop: dropId},
   );
-  await run(
-    connection,
-    "DELETE FROM drops WHERE drop_id = $drop",
-    "ingest",
-    {drop: dropId},
-  );
+  await run(connection, "DELETE FROM drops WHERE drop_id = $drop", "ingest", {drop: dropId});
   await run(
     connection,
     `INSERT INTO drops SELECT $drop, CAST($asOf AS DATE), $source, $format, $read, $rejected,
        coalesce((SELECT max(seq) FROM drops), 0) + 1`,
     "ingest",
-    {drop: dropId, asOf: resolvedAsOf, source: resolve(input), format: adapter.name, read: rowsRead, rejected: rowsRejected},
+    {
+      drop: dropId,
+      asOf: resolvedAsOf,
+      source: resolve(input),
+      format: adapter.name,
+      read: rowsRead,
+      rejected: rowsRejected,
+    },
   );
   const rejectsByReason = await queryRows<IngestReport["rejectsByReason"][number]>(
     connection,
@@ -672,7 +725,10 @@ export async function ingest(
   return {dropId, asOf: resolvedAsOf, files: staged.files, tables, rejectsByReason};
 }
 
-async function newestEventDate(connection: DuckDBConnection, zone: string): Promise<string | undefined> {
+async function newestEventDate(
+  connection: DuckDBConnection,
+  zone: string,
+): Promise<string | undefined> {
   const rows = await queryRows<{d: string | null}>(
     connection,
     `SELECT strftime(max(timezone(${zone}, t)), '%Y-%m-%d') AS d FROM (

@@ -62,16 +62,28 @@ export async function refreshWarehouse(options: RefreshOptions): Promise<IngestR
  */
 export function logIngestReport(report: IngestReport, log: Log): void {
   for (const f of report.files) {
-    const rejected = report.rejectsByReason.filter((r) => r.file === f.file).reduce((sum, r) => sum + r.rows, 0);
+    const rejected = report.rejectsByReason
+      .filter((r) => r.file === f.file)
+      .reduce((sum, r) => sum + r.rows, 0);
     log(`  ${f.file} (${f.table}): ${f.rows} rows read, ${rejected} rejected`);
   }
-  log(`  loaded: ${report.tables.map((t) => `${t.table} ${t.rowsLoaded}`).join(", ") || "nothing"}`);
+  log(
+    `  loaded: ${report.tables.map((t) => `${t.table} ${t.rowsLoaded}`).join(", ") || "nothing"}`,
+  );
   const reasons = report.rejectsByReason.length;
-  if (reasons > 0) log(`  rejects by reason: tagbook check or the Data quality page (${reasons} file/column/reason groups)`);
+  if (reasons > 0)
+    log(
+      `  rejects by reason: tagbook check or the Data quality page (${reasons} file/column/reason groups)`,
+    );
 }
 
 /** Tags one as-of date (and saves the segments when it is the newest drop), noting the settings. */
-async function tagDrop(connection: DuckDBConnection, asOf: string, settings: Settings, log: Log): Promise<void> {
+async function tagDrop(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+  log: Log,
+): Promise<void> {
   await timed(log, `tags as of ${asOf}`, () => computeTags(connection, asOf, settings));
   const newest = await latestDrop(connection);
   if (newest?.asOf === asOf) {
@@ -95,7 +107,11 @@ const DERIVED_VERSION = 4;
 
 /** A fingerprint of the settings in force (parsed settings list their keys in schema order) and of DERIVED_VERSION. */
 export function settingsHash(settings: Settings): string {
-  return createHash("sha256").update(JSON.stringify(settings)).update(`derived ${DERIVED_VERSION}`).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify(settings))
+    .update(`derived ${DERIVED_VERSION}`)
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /**
@@ -105,7 +121,11 @@ export function settingsHash(settings: Settings): string {
  *
  * @returns Whether anything was re-tagged.
  */
-export async function retagIfSettingsChanged(warehouse: string, settings: Settings, log: Log): Promise<boolean> {
+export async function retagIfSettingsChanged(
+  warehouse: string,
+  settings: Settings,
+  log: Log,
+): Promise<boolean> {
   const db = await openDatabase(warehouse);
   try {
     await ensureSchema(db.connection);
@@ -122,7 +142,9 @@ export async function retagIfSettingsChanged(warehouse: string, settings: Settin
       "SELECT DISTINCT strftime(as_of, '%Y-%m-%d') AS as_of FROM drops ORDER BY 1",
       "tag runs",
     );
-    log(`the tags of ${stale.map((s) => s.as_of).join(", ")} were made under other settings or by an older tagbook: re-tagging every drop`);
+    log(
+      `the tags of ${stale.map((s) => s.as_of).join(", ")} were made under other settings or by an older tagbook: re-tagging every drop`,
+    );
     // Every drop, not just the stale ones: each snapshot's changes are read against the one before.
     for (const {as_of} of all) await tagDrop(db.connection, as_of, settings, log);
     await db.connection.run("CHECKPOINT");
@@ -150,8 +172,10 @@ async function holdsOtherSource(warehouse: string, source: string): Promise<bool
   } catch (error) {
     // Never start afresh (deleting the warehouse) because it could not be read: it may only be
     // locked by another tagbook command that is writing it.
-    throw new Error(`cannot open the warehouse ${warehouse} (${(error as Error).message}); ` +
-      "if another tagbook command is running, wait for it; --fresh starts a new warehouse");
+    throw new Error(
+      `cannot open the warehouse ${warehouse} (${(error as Error).message}); ` +
+        "if another tagbook command is running, wait for it; --fresh starts a new warehouse",
+    );
   }
   try {
     const rows = await queryRows<{format: string; source: string}>(

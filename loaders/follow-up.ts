@@ -1,4 +1,9 @@
-import {accuracyBeforeAfter, judgeHistory, recommendThresholds, ruleAccuracy} from "../lib/colours/accuracy.js";
+import {
+  accuracyBeforeAfter,
+  judgeHistory,
+  recommendThresholds,
+  ruleAccuracy,
+} from "../lib/colours/accuracy.js";
 import {
   colourAlerts,
   colourCounts,
@@ -49,11 +54,25 @@ export async function followUp({connection, asOf, previousAsOf, settings, log}: 
     "colour history",
   );
   return {
-    asOf, previousAsOf, missing: false, counts, rules, reds, redTotal: counts.find((c) => c.tag === "red")?.customers ?? 0,
-    heldBack, transitions, alerts, accuracy, recommendations, beforeAfter, weekly,
+    asOf,
+    previousAsOf,
+    missing: false,
+    counts,
+    rules,
+    reds,
+    redTotal: counts.find((c) => c.tag === "red")?.customers ?? 0,
+    heldBack,
+    transitions,
+    alerts,
+    accuracy,
+    recommendations,
+    beforeAfter,
+    weekly,
     settings: {
-      aim: settings.colours.accuracy.aim, falseRedDealRate: settings.colours.accuracy.falseRedDealRate,
-      minEvidence: settings.colours.accuracy.minEvidence, fatigueMaxReds: settings.colours.fatigueMaxReds,
+      aim: settings.colours.accuracy.aim,
+      falseRedDealRate: settings.colours.accuracy.falseRedDealRate,
+      minEvidence: settings.colours.accuracy.minEvidence,
+      fatigueMaxReds: settings.colours.fatigueMaxReds,
       horizonDays: settings.colours.horizonDays,
     },
   };

@@ -24,7 +24,9 @@ export async function judgedPeriods(
   settings: Settings,
 ): Promise<{latest: string | null; horizon: number; choose: string[]; validate: string[]}> {
   const horizon = Math.max(
-    ...COLOUR_RULES.filter((r) => isRuleEnabled(settings, r.id)).map((r) => ruleJudgement(settings, r.id).horizonDays),
+    ...COLOUR_RULES.filter((r) => isRuleEnabled(settings, r.id)).map(
+      (r) => ruleJudgement(settings, r.id).horizonDays,
+    ),
   );
   const rows = await queryRows<{as_of: string; latest: string}>(
     connection,
@@ -38,8 +40,19 @@ export async function judgedPeriods(
     "judged as-of dates",
   );
   const dates = rows.map((r) => r.as_of);
-  const cut = dates.length < 2 ? dates.length : Math.min(dates.length - 1, Math.max(1, Math.round(dates.length * settings.colours.accuracy.chooseShare)));
-  return {latest: latestRow[0]?.latest ?? null, horizon, choose: dates.slice(0, cut), validate: dates.slice(cut)};
+  const cut =
+    dates.length < 2
+      ? dates.length
+      : Math.min(
+          dates.length - 1,
+          Math.max(1, Math.round(dates.length * settings.colours.accuracy.chooseShare)),
+        );
+  return {
+    latest: latestRow[0]?.latest ?? null,
+    horizon,
+    choose: dates.slice(0, cut),
+    validate: dates.slice(cut),
+  };
 }
 
 /** Accuracy of one rule over the judged history. */
@@ -108,7 +121,12 @@ export async function ruleAccuracy(
      FROM j JOIN expected e USING (rule) GROUP BY rule`,
     "rule accuracy",
   );
-  const [overall] = await queryRows<{assignments: number; accuracy: number | null; held: number; held_rate: number | null}>(
+  const [overall] = await queryRows<{
+    assignments: number;
+    accuracy: number | null;
+    held: number;
+    held_rate: number | null;
+  }>(
     connection,
     `SELECT count(*) AS assignments, avg(CASE WHEN "right" THEN 1 ELSE 0 END) AS accuracy,
        count(*) FILTER (WHERE held_back) AS held,
@@ -210,7 +228,10 @@ export interface JudgedHistory {
  * to these totals. (Each of them colouring the whole history again was most of the follow-up
  * page's time on a million customers.)
  */
-export async function judgeHistory(connection: DuckDBConnection, settings: Settings): Promise<JudgedHistory> {
+export async function judgeHistory(
+  connection: DuckDBConnection,
+  settings: Settings,
+): Promise<JudgedHistory> {
   const periods = await judgedPeriods(connection, settings);
   const {latest, choose, validate} = periods;
   const today = latest ? ` OR as_of = DATE '${latest}'` : "";
@@ -245,14 +266,24 @@ async function tryThresholds(
   choose: string[],
   validate: string[],
   latest: string,
-): Promise<Omit<GridPoint, "threshold"> & {choose_current: number | null; validate_current: number | null}> {
+): Promise<
+  Omit<GridPoint, "threshold"> & {choose_current: number | null; validate_current: number | null}
+> {
   const h = settings.colours.horizonDays;
   // Only the customers the thresholds can recolour are coloured again; for everyone else the
   // candidate's assignments equal the current ones, so they add nothing to the differences.
   const changed = `(SELECT * FROM colour_features WHERE customer_id IN (${changedCustomersSql(settings, overrides)}))`;
   const gain = (filter: string) =>
     `count(*) FILTER (WHERE ${filter} AND cand."right") - count(*) FILTER (WHERE ${filter} AND cur."right")`;
-  const rows = await queryRows<{period: string; gain: number; gainBuy: number; gainOther: number; changed: number; fixed: number; broken: number}>(
+  const rows = await queryRows<{
+    period: string;
+    gain: number;
+    gainBuy: number;
+    gainOther: number;
+    changed: number;
+    fixed: number;
+    broken: number;
+  }>(
     connection,
     `WITH cand AS (${colourAssignmentsSql(settings, overrides, changed)})
      SELECT ${periodSql(choose, validate)} AS period,
@@ -276,9 +307,14 @@ async function tryThresholds(
     const t = baseline.get(p);
     if (!t) return null;
     const g = withGain ? get(p) : undefined;
-    if (settings.colours.accuracy.metric === "accuracy") return t.n ? (t.right + (g?.gain ?? 0)) / t.n : null;
+    if (settings.colours.accuracy.metric === "accuracy")
+      return t.n ? (t.right + (g?.gain ?? 0)) / t.n : null;
     if (!t.nBuy || !t.nOther) return null;
-    return ((t.rightBuy + (g?.gainBuy ?? 0)) / t.nBuy + (t.rightOther + (g?.gainOther ?? 0)) / t.nOther) / 2;
+    return (
+      ((t.rightBuy + (g?.gainBuy ?? 0)) / t.nBuy +
+        (t.rightOther + (g?.gainOther ?? 0)) / t.nOther) /
+      2
+    );
   };
   return {
     choose_accuracy: accuracy("choose", true),
@@ -318,60 +354,125 @@ export async function recommendThresholds(
   settings: Settings,
   history?: JudgedHistory,
 ): Promise<Recommendation[]> {
-  const {latest, horizon, choose, validate, baseline} = history ?? (await judgeHistory(connection, settings));
+  const {latest, horizon, choose, validate, baseline} =
+    history ?? (await judgeHistory(connection, settings));
   const minEvidence = settings.colours.accuracy.minEvidence;
   const out: Recommendation[] = [];
   for (const rule of COLOUR_RULES.filter((r) => r.key)) {
     const current = ruleThreshold(settings, rule.id);
-    const base = {rule: rule.id, condition: ruleLabel(rule.id, current), current, recommended: null,
-      current_accuracy: null, expected_accuracy: null, recolour_today: null, grid: [] as GridPoint[]};
+    const base = {
+      rule: rule.id,
+      condition: ruleLabel(rule.id, current),
+      current,
+      recommended: null,
+      current_accuracy: null,
+      expected_accuracy: null,
+      recolour_today: null,
+      grid: [] as GridPoint[],
+    };
     if (!isRuleEnabled(settings, rule.id)) {
       out.push({...base, why: "The rule is turned off in the settings."});
       continue;
     }
     if (!latest || choose.length === 0 || validate.length === 0) {
-      out.push({...base, why: `Too little history: need at least two as-of dates ${horizon} days or more before ` +
-        `${latest ?? "the newest drop"} (one to choose on, one to validate on); there are ${choose.length + validate.length}.`});
+      out.push({
+        ...base,
+        why:
+          `Too little history: need at least two as-of dates ${horizon} days or more before ` +
+          `${latest ?? "the newest drop"} (one to choose on, one to validate on); there are ${choose.length + validate.length}.`,
+      });
       continue;
     }
-    const values = [...new Set([...(settings.colours.rules[rule.id as Exclude<RuleId, "deal" | "nurture">].grid), current!])]
-      .sort((x, y) => x - y);
+    const values = [
+      ...new Set([
+        ...settings.colours.rules[rule.id as Exclude<RuleId, "deal" | "nurture">].grid,
+        current!,
+      ]),
+    ].sort((x, y) => x - y);
     const grid: GridPoint[] = [];
-    let currentAcc: {choose: number | null; validate: number | null} = {choose: null, validate: null};
+    let currentAcc: {choose: number | null; validate: number | null} = {
+      choose: null,
+      validate: null,
+    };
     for (const threshold of values) {
-      const point = await tryThresholds(connection, settings, baseline, {[rule.id]: threshold}, choose, validate, latest);
-      if (threshold === current) currentAcc = {choose: point.choose_current, validate: point.validate_current};
-      grid.push({threshold, choose_accuracy: point.choose_accuracy, validate_accuracy: point.validate_accuracy,
-        choose_changed: point.choose_changed, validate_changed: point.validate_changed, recolour_today: point.recolour_today,
-        validate_fixed: point.validate_fixed, validate_broken: point.validate_broken});
+      const point = await tryThresholds(
+        connection,
+        settings,
+        baseline,
+        {[rule.id]: threshold},
+        choose,
+        validate,
+        latest,
+      );
+      if (threshold === current)
+        currentAcc = {choose: point.choose_current, validate: point.validate_current};
+      grid.push({
+        threshold,
+        choose_accuracy: point.choose_accuracy,
+        validate_accuracy: point.validate_accuracy,
+        choose_changed: point.choose_changed,
+        validate_changed: point.validate_changed,
+        recolour_today: point.recolour_today,
+        validate_fixed: point.validate_fixed,
+        validate_broken: point.validate_broken,
+      });
     }
     // Best on the earlier period only; ties go to the current threshold, then to the closest one.
-    const best = [...grid].sort((x, y) =>
-      (y.choose_accuracy ?? 0) - (x.choose_accuracy ?? 0) ||
-      Number(y.threshold === current) - Number(x.threshold === current) ||
-      Math.abs(x.threshold - current!) - Math.abs(y.threshold - current!))[0]!;
+    const best = [...grid].sort(
+      (x, y) =>
+        (y.choose_accuracy ?? 0) - (x.choose_accuracy ?? 0) ||
+        Number(y.threshold === current) - Number(x.threshold === current) ||
+        Math.abs(x.threshold - current!) - Math.abs(y.threshold - current!),
+    )[0]!;
     const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
     const result = {...base, grid, current_accuracy: currentAcc.validate};
     if (grid.every((g) => g.choose_changed === 0 && g.validate_changed === 0)) {
-      out.push({...result, why: "No threshold in the grid changes any colour: the data holds no event this rule " +
-        "reads, or every customer it would recolour gets the same colour from another rule (such as the other grey)."});
+      out.push({
+        ...result,
+        why:
+          "No threshold in the grid changes any colour: the data holds no event this rule " +
+          "reads, or every customer it would recolour gets the same colour from another rule (such as the other grey).",
+      });
     } else if (best.threshold === current) {
-      out.push({...result, why: `The current threshold has the best ${metricName(settings)} on the earlier period (${pct(best.choose_accuracy)}).`});
+      out.push({
+        ...result,
+        why: `The current threshold has the best ${metricName(settings)} on the earlier period (${pct(best.choose_accuracy)}).`,
+      });
     } else if (best.choose_changed < minEvidence || best.validate_changed < minEvidence) {
-      out.push({...result, why: `Too thin: ${best.threshold} would recolour only ${best.choose_changed} assignments in ` +
-        `the earlier period and ${best.validate_changed} in the later one; at least ${minEvidence} in each are needed.`});
+      out.push({
+        ...result,
+        why:
+          `Too thin: ${best.threshold} would recolour only ${best.choose_changed} assignments in ` +
+          `the earlier period and ${best.validate_changed} in the later one; at least ${minEvidence} in each are needed.`,
+      });
     } else if ((best.validate_accuracy ?? 0) <= (currentAcc.validate ?? 0)) {
-      out.push({...result, why: `${best.threshold} was best on the earlier period (${pct(best.choose_accuracy)}) but ` +
-        `did not beat the current threshold on the later period (${pct(best.validate_accuracy)} vs ${pct(currentAcc.validate)}).`});
-    } else if (settings.colours.accuracy.metric === "accuracy" && !significantGain(best.validate_fixed, best.validate_broken)) {
-      out.push({...result, why: `${best.threshold} was best on the earlier period, but on the later period it made ` +
-        `${best.validate_fixed} colours right and ${best.validate_broken} wrong: too close to call.`});
+      out.push({
+        ...result,
+        why:
+          `${best.threshold} was best on the earlier period (${pct(best.choose_accuracy)}) but ` +
+          `did not beat the current threshold on the later period (${pct(best.validate_accuracy)} vs ${pct(currentAcc.validate)}).`,
+      });
+    } else if (
+      settings.colours.accuracy.metric === "accuracy" &&
+      !significantGain(best.validate_fixed, best.validate_broken)
+    ) {
+      out.push({
+        ...result,
+        why:
+          `${best.threshold} was best on the earlier period, but on the later period it made ` +
+          `${best.validate_fixed} colours right and ${best.validate_broken} wrong: too close to call.`,
+      });
     } else {
-      out.push({...result, recommended: best.threshold, expected_accuracy: best.validate_accuracy,
+      out.push({
+        ...result,
+        recommended: best.threshold,
+        expected_accuracy: best.validate_accuracy,
         recolour_today: best.recolour_today,
-        why: `Chosen on ${choose[0]}…${choose.at(-1)} (${pct(best.choose_accuracy)} vs ${pct(currentAcc.choose)}), ` +
+        why:
+          `Chosen on ${choose[0]}…${choose.at(-1)} (${pct(best.choose_accuracy)} vs ${pct(currentAcc.choose)}), ` +
           `validated on ${validate[0]}…${validate.at(-1)} (${pct(best.validate_accuracy)} vs ${pct(currentAcc.validate)}; ` +
-          `${best.validate_fixed} colours made right, ${best.validate_broken} wrong).`});
+          `${best.validate_fixed} colours made right, ${best.validate_broken} wrong).`,
+      });
     }
   }
   return out;
@@ -387,12 +488,25 @@ export async function accuracyBeforeAfter(
   recommendations: Recommendation[],
   history?: JudgedHistory,
 ): Promise<{before: number | null; after: number | null; period: string | null}> {
-  const {latest, choose, validate, baseline} = history ?? (await judgeHistory(connection, settings));
+  const {latest, choose, validate, baseline} =
+    history ?? (await judgeHistory(connection, settings));
   if (!latest || validate.length === 0) return {before: null, after: null, period: null};
   const overrides: Thresholds = {};
   for (const r of recommendations) if (r.recommended !== null) overrides[r.rule] = r.recommended;
-  const point = await tryThresholds(connection, settings, baseline, overrides, choose, validate, latest);
-  return {before: point.validate_current, after: point.validate_accuracy, period: `${validate[0]}…${validate.at(-1)}`};
+  const point = await tryThresholds(
+    connection,
+    settings,
+    baseline,
+    overrides,
+    choose,
+    validate,
+    latest,
+  );
+  return {
+    before: point.validate_current,
+    after: point.validate_accuracy,
+    period: `${validate[0]}…${validate.at(-1)}`,
+  };
 }
 
 function metricName(settings: Settings): string {

@@ -3,7 +3,8 @@ import {queryNumber, run, sqlString} from "../duckdb.js";
 import type {Settings} from "../settings/index.js";
 
 /** Scripts written without spaces between words: their words match anywhere in a message. */
-const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+const NO_SPACE_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
 /**
  * The RE2 pattern that finds a comparing word in lower-cased text, from the words per language.
@@ -12,9 +13,17 @@ const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{S
  * @throws Error when no language has a word (the rule could never fire; turn it off instead).
  */
 export function compareWordsPattern(words: Record<string, string[]>): string {
-  const all = [...new Set(Object.values(words).flat().map((w) => w.toLowerCase().trim()))].filter(Boolean);
+  const all = [
+    ...new Set(
+      Object.values(words)
+        .flat()
+        .map((w) => w.toLowerCase().trim()),
+    ),
+  ].filter(Boolean);
   if (all.length === 0) {
-    throw new Error("colours.rules.compare.words: no word in any language; set enabled: false instead");
+    throw new Error(
+      "colours.rules.compare.words: no word in any language; set enabled: false instead",
+    );
   }
   const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const spaced = all.filter((w) => !NO_SPACE_SCRIPT.test(w)).map(escape);
@@ -42,7 +51,11 @@ export function inactiveMonthsSql(from: string, to: string): string {
  * (never before the first event), plus every drop's as-of date in that range, so transitions
  * between drops can be read from the same history.
  */
-async function buildGrid(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+async function buildGrid(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+): Promise<void> {
   const c = settings.colours;
   // The first event's UTC date less a day is on or before its local date in every zone (offsets
   // are under 24 h). A plain CAST(ts AS DATE) would read the database session's zone, so a build
@@ -82,7 +95,11 @@ async function buildGrid(connection: DuckDBConnection, asOf: string, settings: S
  * event to every later as-of date took most of a build on 100k customers). Sums over a window are
  * differences of running totals, kept in DECIMAL so no cent is lost to rounding.
  */
-export async function buildColourFeatures(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+export async function buildColourFeatures(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+): Promise<void> {
   const label = `colour features as of ${asOf}`;
   const r = settings.colours.rules;
   const reporting = sqlString(settings.money.reportingCurrency);
@@ -104,7 +121,12 @@ export async function buildColourFeatures(connection: DuckDBConnection, asOf: st
   // An export without link clicks at all (no web events, or none tracked) cannot say who stopped
   // opening links: days_since_click stays null, so the no-click grey waits for data rather than
   // turning every quiet customer grey.
-  const tracksClicks = (await queryNumber(connection, "SELECT count(*) FROM web_events WHERE kind = 'link_click'", label)) > 0;
+  const tracksClicks =
+    (await queryNumber(
+      connection,
+      "SELECT count(*) FROM web_events WHERE kind = 'link_click'",
+      label,
+    )) > 0;
   const steps = [
     `CREATE OR REPLACE TEMP TABLE c_orders AS
      WITH rates(currency, rate) AS (VALUES ${rates || "(NULL, NULL)"})
@@ -217,8 +239,23 @@ export async function buildColourFeatures(connection: DuckDBConnection, asOf: st
      LEFT JOIN c_quote_opens q USING (as_of, customer_id) LEFT JOIN c_rnr r USING (as_of, customer_id))`,
   ];
   for (const sql of steps) await run(connection, sql, label);
-  const scratch = ["c_orders", "c_order_days", "c_paid_days", "c_in_days", "c_web_days", "c_first", "c_day_end", "c_base",
-    "c_deal", "c_msg", "c_webagg", "c_max_visit_s", "c_quote_opens", "c_answers", "c_rnr"];
+  const scratch = [
+    "c_orders",
+    "c_order_days",
+    "c_paid_days",
+    "c_in_days",
+    "c_web_days",
+    "c_first",
+    "c_day_end",
+    "c_base",
+    "c_deal",
+    "c_msg",
+    "c_webagg",
+    "c_max_visit_s",
+    "c_quote_opens",
+    "c_answers",
+    "c_rnr",
+  ];
   for (const t of scratch) {
     await run(connection, `DROP TABLE IF EXISTS ${t}`, label);
   }

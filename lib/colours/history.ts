@@ -17,7 +17,11 @@ CREATE TABLE IF NOT EXISTS colour_history (
 )`;
 
 /** Recomputes colour_features and colour_history for the history ending at `asOf`. */
-export async function writeColourHistory(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+export async function writeColourHistory(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+): Promise<void> {
   const label = `colour history as of ${asOf}`;
   await buildColourFeatures(connection, asOf, settings);
   await run(connection, COLOUR_HISTORY_SCHEMA, label);
@@ -41,7 +45,11 @@ export async function writeColourHistory(connection: DuckDBConnection, asOf: str
  * with today's colour ("red", "orange", "yellow", "dark green", "light green", "grey"), the
  * reason naming the rule that fired and its values.
  */
-export async function produceColourTags(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+export async function produceColourTags(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+): Promise<void> {
   // The history always runs to the newest drop, so tagging an older drop afterwards (a late
   // export, or re-tagging every drop after a settings change) never cuts it short; its grid
   // holds every drop's as-of date, this one included.

@@ -47,11 +47,18 @@ export const COLOUR_RULES: ColourRule[] = [
 export const RED_RULES: RuleId[] = COLOUR_RULES.filter((r) => r.colour === "red").map((r) => r.id);
 
 /** The rule's current threshold, from the settings (overrides win). */
-export function ruleThreshold(settings: Settings, id: RuleId, overrides: Thresholds = {}): number | undefined {
+export function ruleThreshold(
+  settings: Settings,
+  id: RuleId,
+  overrides: Thresholds = {},
+): number | undefined {
   const rule = COLOUR_RULES.find((r) => r.id === id);
   if (!rule?.key) return undefined;
   if (overrides[id] !== undefined) return overrides[id];
-  const config = settings.colours.rules[id as Exclude<RuleId, "deal" | "nurture">] as Record<string, unknown>;
+  const config = settings.colours.rules[id as Exclude<RuleId, "deal" | "nurture">] as Record<
+    string,
+    unknown
+  >;
   return Number(config[rule.key]);
 }
 
@@ -62,8 +69,12 @@ export function isRuleEnabled(settings: Settings, id: RuleId): boolean {
 }
 
 /** How the rule's assignments are judged: the outcome it expects and within how many days. */
-export function ruleJudgement(settings: Settings, id: RuleId): {expect: "buy" | "no buy"; horizonDays: number} {
-  const config = id === "deal" || id === "nurture" ? settings.colours.rules.green : settings.colours.rules[id];
+export function ruleJudgement(
+  settings: Settings,
+  id: RuleId,
+): {expect: "buy" | "no buy"; horizonDays: number} {
+  const config =
+    id === "deal" || id === "nurture" ? settings.colours.rules.green : settings.colours.rules[id];
   return {expect: config.expect, horizonDays: config.horizonDays};
 }
 
@@ -150,7 +161,9 @@ function measuredSql(id: RuleId): string {
 function firstRuleSql(settings: Settings, overrides: Thresholds, skipRed: boolean): string {
   const arms = COLOUR_RULES.filter((r) => isRuleEnabled(settings, r.id))
     .filter((r) => !(skipRed && r.colour === "red"))
-    .map((r) => `WHEN ${conditionSql(r.id, ruleThreshold(settings, r.id, overrides))} THEN '${r.id}'`);
+    .map(
+      (r) => `WHEN ${conditionSql(r.id, ruleThreshold(settings, r.id, overrides))} THEN '${r.id}'`,
+    );
   return `CASE ${arms.join(" ")} END`;
 }
 
@@ -173,7 +186,11 @@ function perRule(fn: (id: RuleId) => string, column = "rule"): string {
  * @param features The colour_features rows to colour (a subquery over whole customers), by
  *   default all; `latest` is always the newest as-of date of the whole table.
  */
-export function colourAssignmentsSql(settings: Settings, overrides: Thresholds = {}, features = "colour_features"): string {
+export function colourAssignmentsSql(
+  settings: Settings,
+  overrides: Thresholds = {},
+  features = "colour_features",
+): string {
   const c = settings.colours;
   const reds = RED_RULES.map((r) => `'${r}'`).join(", ");
   return `

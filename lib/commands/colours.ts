@@ -2,12 +2,23 @@ import {mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {Command} from "commander";
-import {accuracyBeforeAfter, judgeHistory, recommendThresholds, ruleAccuracy} from "../colours/accuracy.js";
+import {
+  accuracyBeforeAfter,
+  judgeHistory,
+  recommendThresholds,
+  ruleAccuracy,
+} from "../colours/accuracy.js";
 import {latestColourAsOf} from "../colours/lists.js";
 import {colourAssignmentsSql} from "../colours/rules.js";
 import {queryRows, sqlString} from "../duckdb.js";
 import {writeQuery} from "../export.js";
-import {checkOut, prepareWarehouse, withDataOptions, withWarehouse, type DataOptions} from "./common.js";
+import {
+  checkOut,
+  prepareWarehouse,
+  withDataOptions,
+  withWarehouse,
+  type DataOptions,
+} from "./common.js";
 
 /**
  * `tagbook colours`: each customer's follow-up colour today with the rule that fired and its
@@ -19,7 +30,10 @@ export function registerColours(program: Command): void {
   withDataOptions(program.command("colours"))
     .description("write each customer's follow-up colour, the rule that fired and its values")
     .option("--out <file>", "output file: .csv, .parquet or .json (default: CSV on stdout)")
-    .option("--accuracy", "write the accuracy per rule and the recommended threshold changes instead")
+    .option(
+      "--accuracy",
+      "write the accuracy per rule and the recommended threshold changes instead",
+    )
     .action(async (options: DataOptions & {out?: string; accuracy?: boolean}) => {
       checkOut(options.out);
       const {warehouse, settings, log} = await prepareWarehouse(options, "colours");
@@ -66,27 +80,49 @@ export function registerColours(program: Command): void {
         const rows = recommendations.map((r) => {
           const acc = report.rules.find((a) => a.rule === r.rule);
           return {
-            rule: r.rule, condition: r.condition, colour: acc?.colour ?? null,
-            assignments: acc?.assignments ?? 0, deal_rate: acc?.deal_rate ?? null,
-            precision: acc?.precision ?? null, recall: acc?.recall ?? null, false_red: acc?.false_red ?? false,
-            current_threshold: r.current ?? null, recommended_threshold: r.recommended,
-            current_accuracy: r.current_accuracy, expected_accuracy: r.expected_accuracy,
-            recolour_today: r.recolour_today, why: r.why,
+            rule: r.rule,
+            condition: r.condition,
+            colour: acc?.colour ?? null,
+            assignments: acc?.assignments ?? 0,
+            deal_rate: acc?.deal_rate ?? null,
+            precision: acc?.precision ?? null,
+            recall: acc?.recall ?? null,
+            false_red: acc?.false_red ?? false,
+            current_threshold: r.current ?? null,
+            recommended_threshold: r.recommended,
+            current_accuracy: r.current_accuracy,
+            expected_accuracy: r.expected_accuracy,
+            recolour_today: r.recolour_today,
+            why: r.why,
           };
         });
         const scratch = await mkdtemp(join(tmpdir(), "tagbook-colours-"));
         try {
           const file = join(scratch, "accuracy.json");
           await writeFile(file, JSON.stringify(rows));
-          await writeQuery(db.connection, `SELECT * FROM read_json_auto(${sqlString(file)})`, options.out, "colour accuracy");
+          await writeQuery(
+            db.connection,
+            `SELECT * FROM read_json_auto(${sqlString(file)})`,
+            options.out,
+            "colour accuracy",
+          );
         } finally {
           await rm(scratch, {recursive: true, force: true});
         }
-        const {before, after, period} = await accuracyBeforeAfter(db.connection, settings, recommendations, judged);
+        const {before, after, period} = await accuracyBeforeAfter(
+          db.connection,
+          settings,
+          recommendations,
+          judged,
+        );
         const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
-        log(`overall accuracy ${pct(report.accuracy)} on ${report.assignments} judged assignments ` +
-          `(${report.judgedFrom ?? "–"}…${report.judgedTo ?? "–"}), aim ${pct(report.aim)}`);
-        log(`validation period ${period ?? "–"}: ${pct(before)} now, ${pct(after)} with the recommended changes`);
+        log(
+          `overall accuracy ${pct(report.accuracy)} on ${report.assignments} judged assignments ` +
+            `(${report.judgedFrom ?? "–"}…${report.judgedTo ?? "–"}), aim ${pct(report.aim)}`,
+        );
+        log(
+          `validation period ${period ?? "–"}: ${pct(before)} now, ${pct(after)} with the recommended changes`,
+        );
       });
     });
 }

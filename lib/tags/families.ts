@@ -18,10 +18,15 @@ import {createEventZoneOffsets, localTimestampSql, offsetJoinSql} from "../activ
  * column) rather than timezone(zone, ts) on every row, which measured several times slower on
  * millions of messages; hours holding a clock change fall back to timezone() row by row.
  */
-export async function createLocalEvents(connection: DuckDBConnection, label: string): Promise<void> {
+export async function createLocalEvents(
+  connection: DuckDBConnection,
+  label: string,
+): Promise<void> {
   await createEventZoneOffsets(connection, "SELECT zone FROM customer_zone", label);
-  const localDate = (instant: string, alias: string) => `CAST(${localTimestampSql(instant, "z.zone", alias)} AS DATE)`;
-  const join = (instant: string, alias: string) => `LEFT JOIN zone_hour_offsets ${alias} ON ${offsetJoinSql(instant, "z.zone", alias)}`;
+  const localDate = (instant: string, alias: string) =>
+    `CAST(${localTimestampSql(instant, "z.zone", alias)} AS DATE)`;
+  const join = (instant: string, alias: string) =>
+    `LEFT JOIN zone_hour_offsets ${alias} ON ${offsetJoinSql(instant, "z.zone", alias)}`;
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE local_orders AS
@@ -78,7 +83,11 @@ export async function dropLocalEvents(connection: DuckDBConnection, label: strin
  * Customers whose zone is unknown are counted in the shop's zone (settings.ingest.timeZone), and
  * their reasons say so. Only events up to the end of the as-of date count.
  */
-export async function computeFacts(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+export async function computeFacts(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+): Promise<void> {
   const label = `customer facts as of ${asOf}`;
   const shopZone = sqlString(settings.ingest.timeZone);
   const f = settings.tags.frequency;
@@ -95,8 +104,12 @@ export async function computeFacts(connection: DuckDBConnection, asOf: string, s
   );
   await createLocalEvents(connection, label);
   const reporting = settings.money.reportingCurrency;
-  const rateValues = [[reporting, 1] as const, ...Object.entries(settings.money.rates).filter(([c]) => c !== reporting)]
-    .map(([c, r]) => `(${sqlString(c)}, CAST(${r} AS DECIMAL(38,10)))`).join(", ");
+  const rateValues = [
+    [reporting, 1] as const,
+    ...Object.entries(settings.money.rates).filter(([c]) => c !== reporting),
+  ]
+    .map(([c, r]) => `(${sqlString(c)}, CAST(${r} AS DECIMAL(38,10)))`)
+    .join(", ");
   await run(
     connection,
     `CREATE OR REPLACE TEMP TABLE customer_facts AS
@@ -169,13 +182,18 @@ export async function computeFacts(connection: DuckDBConnection, asOf: string, s
 }
 
 /** Where the day count of a reason was computed, when the customer's own zone is unknown. */
-const ZONE_NOTE = "CASE WHEN zone_unknown THEN ' (shop time zone: customer zone unknown)' ELSE '' END";
+const ZONE_NOTE =
+  "CASE WHEN zone_unknown THEN ' (shop time zone: customer zone unknown)' ELSE '' END";
 
 /**
  * Inserts the six families' tags into the temp table new_tags(customer_id, family, tag, reason),
  * from customer_facts. Each reason names the rule, the values and the threshold that decided it.
  */
-export async function tagFamilies(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+export async function tagFamilies(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+): Promise<void> {
   const label = `tags as of ${asOf}`;
   const t = settings.tags;
   const f = t.frequency;
@@ -331,7 +349,11 @@ export async function tagFamilies(connection: DuckDBConnection, asOf: string, se
   await tagTriggers(connection, asOf, settings);
 }
 
-async function tagInterests(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+async function tagInterests(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+): Promise<void> {
   const label = `interest tags as of ${asOf}`;
   const t = settings.tags.interest;
   const categoryMap = Object.entries(t.categories)
@@ -358,7 +380,14 @@ async function tagInterests(connection: DuckDBConnection, asOf: string, settings
   const inbound = `local_messages WHERE direction = 'in' AND text IS NOT NULL
        AND local_date <= CAST($asOf AS DATE) AND local_date > CAST($asOf AS DATE) - INTERVAL ${t.fadeMonths} MONTH`;
   const wordPattern = (words: string[]) =>
-    `(^|[^\\p{L}])(${words.map((w) => w.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replaceAll("'", "''")).join("|")})($|[^\\p{L}])`;
+    `(^|[^\\p{L}])(${words
+      .map((w) =>
+        w
+          .toLowerCase()
+          .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+          .replaceAll("'", "''"),
+      )
+      .join("|")})($|[^\\p{L}])`;
   for (const [tag, words] of Object.entries(t.keywords)) {
     if (words.length === 0) continue;
     await run(
@@ -421,7 +450,11 @@ async function tagBasics(connection: DuckDBConnection, asOf: string): Promise<vo
   );
 }
 
-async function tagTriggers(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+async function tagTriggers(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+): Promise<void> {
   const label = `triggers as of ${asOf}`;
   const t = settings.tags.triggers;
   await run(

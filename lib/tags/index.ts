@@ -13,7 +13,11 @@ import {slotTags} from "../activity/slots.js";
  * customer_facts and the basic tags exist, and inserts rows into the temp table
  * new_tags(customer_id, family, tag, reason).
  */
-export type TagProducer = (connection: DuckDBConnection, asOf: string, settings: Settings) => Promise<void>;
+export type TagProducer = (
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+) => Promise<void>;
 
 /** Families computed by the analyses, in order; spend tiers come first since triggers use them. */
 export const TAG_PRODUCERS: TagProducer[] = [computeSpendTiers, produceColourTags, slotTags];
@@ -27,7 +31,11 @@ export const TAG_PRODUCERS: TagProducer[] = [computeSpendTiers, produceColourTag
  * with identical rows. A tag given by two rules (an interest from a category bought and from a
  * keyword asked about) keeps both reasons, in a fixed order.
  */
-export async function computeTags(connection: DuckDBConnection, asOf: string, settings: Settings): Promise<void> {
+export async function computeTags(
+  connection: DuckDBConnection,
+  asOf: string,
+  settings: Settings,
+): Promise<void> {
   const label = `tags as of ${asOf}`;
   await computeBasics(connection, asOf, settings);
   await computeFacts(connection, asOf, settings);
@@ -42,7 +50,12 @@ export async function computeTags(connection: DuckDBConnection, asOf: string, se
   await dropLocalEvents(connection, label);
 
   const params = {asOf};
-  await run(connection, "DELETE FROM tag_snapshots WHERE as_of = CAST($asOf AS DATE)", label, params);
+  await run(
+    connection,
+    "DELETE FROM tag_snapshots WHERE as_of = CAST($asOf AS DATE)",
+    label,
+    params,
+  );
   await run(connection, "DELETE FROM tag_changes WHERE as_of = CAST($asOf AS DATE)", label, params);
   await run(
     connection,
